@@ -94,7 +94,7 @@ class OpsEvidence:
     Attributes:
         ops: the OrderPaymentSummary record's fields (currency fields as JSON numbers in major units:
             CapturedAmount, RefundedAmount, AvailableToCaptureAmount, ...).
-        order_number: the OrderSummary's OrderNumber, when known.
+        order_number: the OrderSummary's OrderNumber, or None when unknown.
         currency: the ISO code of the OPS (``"USD"``); findings report amounts in it.
         authorizations: PaymentAuthorization records of the OPS.
         payments: Payment records of the OPS.
@@ -107,8 +107,8 @@ class OpsEvidence:
     """
 
     ops: Record
+    order_number: str | None
     currency: str
-    order_number: str | None = None
     authorizations: list[Record] = field(default_factory=list)
     payments: list[Record] = field(default_factory=list)
     refunds: list[Record] = field(default_factory=list)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 
 from toolkit.clock import parse_instant
@@ -65,6 +66,16 @@ def round_money(value: Decimal | float | int, currency: str | None) -> float:
     return float(amount.quantize(quantum, rounding=ROUND_HALF_UP))
 
 
+@lru_cache(maxsize=262144)
+def _normalize_id(value: str) -> str | None:
+    return normalize_id(value)
+
+
+@lru_cache(maxsize=65536)
+def _parse_datetime(value: str) -> datetime:
+    return _ms(parse_instant(value))
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "null"
@@ -99,7 +110,7 @@ def coerce_value(fld: Field, value: Any) -> Any:
     if kind in ("id", "reference"):
         if not isinstance(value, str):
             raise _parse_error(fld, value, "a Salesforce id")
-        normalized = normalize_id(value)
+        normalized = _normalize_id(value)
         if normalized is None:
             raise FieldProblem("MALFORMED_ID", f"{value!r} is not a 15- or 18-character Salesforce id", fld.name)
         return normalized
@@ -139,11 +150,11 @@ def coerce_value(fld: Field, value: Any) -> Any:
         if isinstance(value, datetime):
             if value.tzinfo is None:
                 raise _parse_error(fld, value, "a date-time with a time zone")
-            return value.astimezone(UTC)
+            return _ms(value.astimezone(UTC))
         if not isinstance(value, str) or not _DATETIME.match(value):
             raise _parse_error(fld, value, "a date-time such as 2026-11-08T10:12:00.000+0000")
         try:
-            return parse_instant(value)
+            return _parse_datetime(value)
         except ValueError:
             raise _parse_error(fld, value, "a valid date-time such as 2026-11-08T10:12:00.000+0000") from None
     if kind == "date":
@@ -158,6 +169,11 @@ def coerce_value(fld: Field, value: Any) -> Any:
         except ValueError:
             raise _parse_error(fld, value, "a valid date such as 2026-11-08") from None
     raise FieldProblem("INVALID_TYPE_ON_FIELD_IN_RECORD", f"the sandbox cannot store fields of type {kind}", fld.name)
+
+
+def _ms(value: datetime) -> datetime:
+    """Salesforce keeps date-times to the millisecond."""
+    return value.replace(microsecond=value.microsecond // 1000 * 1000)
 
 
 def format_datetime(value: datetime) -> str:

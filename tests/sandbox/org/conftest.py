@@ -1,0 +1,46 @@
+"""Fixtures for the sandbox org's tests: a Sandbox loaded from the expired-authorization case, its client."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import simple_salesforce
+
+from toolkit.sandbox import Sandbox
+
+_TESTS = Path(__file__).resolve().parents[2]
+_REPO = _TESTS.parent
+CASE_NAME = "expired-authorization.json"
+
+
+def case_path(name: str = CASE_NAME) -> Path:
+    """The test copy of a case file, else the one in ``shared/`` beside the checkout."""
+    copy_in_tests = _TESTS / "data" / "cases" / name
+    if copy_in_tests.exists():
+        return copy_in_tests
+    return _REPO.parent / "shared" / "cases" / name
+
+
+@pytest.fixture(scope="session")
+def case_data() -> dict[str, Any]:
+    return json.loads(case_path().read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def case(case_data: dict[str, Any]) -> dict[str, Any]:
+    """A private deep copy of the case, free to edit."""
+    return copy.deepcopy(case_data)
+
+
+@pytest.fixture
+def box() -> Sandbox:
+    return Sandbox.from_case(case_path())
+
+
+@pytest.fixture
+def sf(box: Sandbox) -> simple_salesforce.Salesforce:
+    return box.salesforce()
