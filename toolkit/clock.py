@@ -103,8 +103,8 @@ class LiveClock(Clock):
     def now(self) -> datetime:
         return datetime.now(UTC)
 
-    def set(self, when: datetime | str | int) -> datetime:  # noqa: ARG002
+    def set(self, when: datetime | str | int) -> datetime:
         raise TypeError("a live clock cannot be set")
 
-    def advance(self, *args: object, **kwargs: object) -> datetime:  # noqa: ARG002
+    def advance(self, *args: object, **kwargs: object) -> datetime:
         raise TypeError("a live clock cannot be advanced")

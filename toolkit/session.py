@@ -55,7 +55,7 @@ class Session:
     def is_sandbox(self) -> bool:
         return self.sandbox is not None
 
-    def now(self):  # noqa: ANN201 - datetime
+    def now(self):
         return self.clock.now()
 
 

@@ -79,9 +79,9 @@ def case_now(data: dict[str, Any]) -> datetime:
         elif isinstance(value, list):
             for item in value:
                 visit(item, key)
-        elif isinstance(value, str) and _ISO_DATETIME.match(value):
-            candidate = parse_instant(value)
-        elif isinstance(value, int) and not isinstance(value, bool) and key in ("created", "canceled_at"):
+        elif (isinstance(value, str) and _ISO_DATETIME.match(value)) or (
+            isinstance(value, int) and not isinstance(value, bool) and key in ("created", "canceled_at")
+        ):
             candidate = parse_instant(value)
         if candidate is not None and (latest is None or candidate > latest):
             latest = candidate

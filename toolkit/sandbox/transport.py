@@ -152,7 +152,8 @@ class FaultPlan:
         """Return the fault kind due for this request, spending one firing, or None."""
         with self._lock:
             for item in self._scheduled:
-                if item.remaining and (item.method in (None, method.upper())) and fnmatch.fnmatchcase(path, item.pattern):
+                method_matches = item.method in (None, method.upper())
+                if item.remaining and method_matches and fnmatch.fnmatchcase(path, item.pattern):
                     item.remaining -= 1
                     if not item.remaining:
                         self._scheduled.remove(item)
@@ -227,7 +228,9 @@ class WSGIAdapter(BaseAdapter):
 
         captured: dict[str, Any] = {}
 
-        def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], None]:
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], None]:
             captured["status"] = int(status.split(" ", 1)[0])
             captured["headers"] = headers
             return lambda chunk: None
@@ -250,7 +253,7 @@ class WSGIAdapter(BaseAdapter):
         response.status_code = status
         response.headers = CaseInsensitiveDict(headers)
         response.raw = HTTPResponse(body=io.BytesIO(body), status=status, headers=headers, preload_content=False)
-        response._content = body  # noqa: SLF001 - content is already complete
+        response._content = body
         response.encoding = "utf-8"
         response.url = request.url or ""
         response.request = request

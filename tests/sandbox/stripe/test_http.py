@@ -201,3 +201,36 @@ def test_concurrent_requests_are_consistent(box, auto_pi):
         total = sum(pool.map(refund, range(16)))
     assert total == 10000
     assert client.v1.charges.retrieve(pi.latest_charge).amount_refunded == 10000
+
+
+def test_same_key_while_the_first_request_runs_is_409(box):
+    import threading
+
+    client = box.stripe_client()
+    results = {}
+
+    def first():
+        results["first"] = client.v1.payment_intents.create(params={"amount": 5000, "currency": "usd"},
+                                                            options={"idempotency_key": "busy"})
+
+    with box.stripe.lock:  # hold the account so the first request stays in flight
+        thread = threading.Thread(target=first)
+        thread.start()
+        while len(box.stripe.idempotency) == 0:
+            thread.join(0.01)
+        with pytest.raises(stripe.APIError) as info:
+            client.v1.payment_intents.create(params={"amount": 5000, "currency": "usd"},
+                                             options={"idempotency_key": "busy"})
+    thread.join()
+    assert info.value.http_status == 409
+    assert info.value.json_body["error"]["code"] == "idempotency_key_in_use"
+    assert results["first"].status == "requires_payment_method"
+
+
+def test_direct_operations_record_the_request_they_stand_for(box, client):
+    pi = box.stripe.create_payment_intent(amount=5000, currency="usd",
+                                          request={"id": "req_storefront", "idempotency_key": "checkout-1"})
+    assert box.stripe.get(pi["id"])["status"] == "succeeded"
+    assert box.stripe.get("pi_unknown") is None
+    events = client.v1.events.list().data
+    assert {e.request.idempotency_key for e in events} == {"checkout-1"}

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["CURRENCY_CODES", "ChildRelationship", "Field", "SObject", "SCHEMA", "get_object"]
+__all__ = ["CURRENCY_CODES", "SCHEMA", "ChildRelationship", "Field", "SObject", "get_object"]
 
 #: ISO codes the sandbox org has enabled (a multi-currency org's restricted CurrencyIsoCode picklist).
 CURRENCY_CODES = (

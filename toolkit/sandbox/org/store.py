@@ -84,7 +84,9 @@ class OrgStore:
             return None
         return row
 
-    def get_many(self, object_name: str, ids: Iterable[str], include_deleted: bool = False) -> dict[str, dict[str, Any]]:
+    def get_many(
+        self, object_name: str, ids: Iterable[str], include_deleted: bool = False
+    ) -> dict[str, dict[str, Any]]:
         self._load(object_name)
         index = self._index[object_name]
         found = {}
