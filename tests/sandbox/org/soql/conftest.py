@@ -47,7 +47,8 @@ def build_world(store: OrgStore) -> None:
     store.insert_many("OrderPaymentSummary", [
         {"Id": i["ops1"], "OrderSummaryId": i["os1"], "Method": "Visa - 4242", "CapturedAmount": 100.0,
          **_system(NOW - timedelta(days=9))},
-        {"Id": i["ops2"], "OrderSummaryId": i["os2"], "Method": "Mastercard - 4444", **_system(NOW - timedelta(days=35))},
+        {"Id": i["ops2"], "OrderSummaryId": i["os2"], "Method": "Mastercard - 4444",
+         **_system(NOW - timedelta(days=35))},
     ])
     store.insert_many("PaymentAuthorization", [
         {"Id": i["pa1"], "Amount": 129.0, "Status": "Processed", "GatewayRefNumber": "pi_3Q0SM8",

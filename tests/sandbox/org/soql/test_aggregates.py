@@ -25,7 +25,8 @@ def test_aggregates_without_group_by_give_one_row(q):
                "MAX(CreatedDate), COUNT_DISTINCT(Type) FROM Payment")
     assert result.total_size == 1
     assert result.records == [{
-        "attributes": AGG, "expr0": 3, "expr1": 179.0, "expr2": 29.0, "expr3": 100.0, "expr4": pytest.approx(59.6667, 1e-4),
+        "attributes": AGG, "expr0": 3, "expr1": 179.0, "expr2": 29.0, "expr3": 100.0,
+        "expr4": pytest.approx(59.6667, 1e-4),
         "expr5": 2, "expr6": "2026-11-20T14:00:00.000+0000", "expr7": 2,
     }]
 
@@ -105,3 +106,8 @@ def test_aggregate_errors(q, soql, code, text):
     err = q.error(soql)
     assert err.error_code == code
     assert text in err.message
+
+
+def test_semi_join_in_having_is_refused(q):
+    err = q.error("SELECT Type, COUNT(Id) FROM Payment GROUP BY Type HAVING Type IN (SELECT Type FROM Refund)")
+    assert err.error_code == "MALFORMED_QUERY"

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from toolkit.sandbox.org.schema import Field, SObject
-from toolkit.sandbox.org.soql import execute
+from toolkit.sandbox.org.soql import SoqlError, execute
 from toolkit.sandbox.org.soql.literals import date_literal_range
 from toolkit.sandbox.org.store import OrgStore
 
@@ -118,7 +118,8 @@ def test_date_field(dated, where, expected):
 
 def test_date_field_refuses_datetime_and_formats_dates(dated):
     now = datetime(2026, 11, 20, 15, tzinfo=UTC)
-    err = pytest.raises(Exception, execute, "SELECT Id FROM Thing WHERE Day = 2026-11-20T00:00:00Z", dated, now=now)
+    with pytest.raises(SoqlError) as err:
+        execute("SELECT Id FROM Thing WHERE Day = 2026-11-20T00:00:00Z", dated, now=now)
     assert err.value.error_code == "INVALID_FIELD"
     assert "must be of type date and should not be enclosed in quotes" in err.value.message
     record = execute("SELECT Day FROM Thing WHERE Day = 2026-11-20", dated, now=now).records[0]

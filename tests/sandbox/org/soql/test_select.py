@@ -25,7 +25,8 @@ def test_id_only_in_url_when_not_selected_and_api_version_in_url(q, ids):
 
 
 def test_names_and_keywords_are_case_insensitive_output_is_canonical(q, ids):
-    record = q(f"select id, AMOUNT, paymentauthorization.gatewayrefnumber from PAYMENT where ID = '{ids['p1']}'").records[0]
+    soql = f"select id, AMOUNT, paymentauthorization.gatewayrefnumber from PAYMENT where ID = '{ids['p1']}'"
+    record = q(soql).records[0]
     assert list(record) == ["attributes", "Id", "Amount", "PaymentAuthorization"]
     assert record["attributes"]["type"] == "Payment"
     assert record["PaymentAuthorization"]["GatewayRefNumber"] == "pi_3Q0SM8"
@@ -184,3 +185,18 @@ def test_select_errors(q, soql, code, text):
 def test_error_message_points_at_the_token(q):
     err = q.error("SELECT Id, Foo FROM Payment")
     assert err.message.startswith("\nSELECT Id, Foo FROM Payment\n           ^\nERROR at Row:1:Column:12\n")
+
+
+def test_concurrent_queries_agree(q):
+    from concurrent.futures import ThreadPoolExecutor
+
+    soqls = [
+        "SELECT Id, PaymentAuthorization.OrderPaymentSummary.OrderSummary.OrderNumber FROM Payment ORDER BY Amount",
+        "SELECT Id, (SELECT Id FROM Payments ORDER BY Amount) FROM OrderPaymentSummary ORDER BY CreatedDate",
+        "SELECT Type, SUM(Amount) FROM Payment GROUP BY Type ORDER BY Type",
+        "SELECT Id FROM Payment WHERE Id IN (SELECT PaymentId FROM RefundLinePayment)",
+    ]
+    expected = [q(s).records for s in soqls]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: q(soqls[i % 4]).records, range(200)))
+    assert all(result == expected[i % 4] for i, result in enumerate(results))

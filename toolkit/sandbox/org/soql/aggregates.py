@@ -68,6 +68,14 @@ class _Aggregate:
         return (min if self.function == "MIN" else max)(values, key=key)
 
 
+def _has_semijoin(cond: n.Condition) -> bool:
+    if isinstance(cond, n.InQuery):
+        return True
+    if isinstance(cond, n.And | n.Or):
+        return any(_has_semijoin(c) for c in cond.items)
+    return isinstance(cond, n.Not) and _has_semijoin(cond.item)
+
+
 def _aggregate(ctx: Context, obj: SObject, call: n.FunctionCall) -> _Aggregate:
     name = call.upper
     if name not in AGGREGATE_FUNCTIONS:
@@ -151,6 +159,8 @@ def run_aggregate(ctx: Context, obj: SObject, query: n.Query) -> tuple[list[dict
         index = group_index[path.key]
         return Operand(lambda g: g[0][index], path.field, node, path)
 
+    if query.having is not None and _has_semijoin(query.having):
+        raise ctx.error("MALFORMED_QUERY", query, "Semi join sub-selects are only allowed in the WHERE clause")
     having = compile_condition(ctx, query.having, group_operand) if query.having is not None else None
     if query.having is not None and not groups:
         raise ctx.error("MALFORMED_QUERY", query, "HAVING requires GROUP BY")
