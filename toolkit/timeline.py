@@ -1,0 +1,220 @@
+"""The unified timeline: what happened to an order's payment, in both systems, in one ordered list.
+
+Rows come from Salesforce records (CreatedDate, or GatewayDate for the gateway's own records) and from
+Stripe objects (created, canceled_at) and events. Times are aware UTC; amounts Decimal in major units.
+Rows sort by time, then system, then id, so the same data always gives the same timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from toolkit.clock import parse_instant
+from toolkit.evidence import StripePaymentEvidence
+from toolkit.money import format_amount, from_salesforce, normalize_currency, to_major
+from toolkit.payment_state import from_unix, minor
+
+__all__ = ["TimelineRow", "salesforce_rows", "stripe_rows", "timeline"]
+
+Record = dict[str, Any]
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+#: Events already shown by an object row (the object's own creation).
+_DUPLICATE_EVENTS = frozenset({"payment_intent.created", "refund.created"})
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    """One thing that happened: when, in which system, to which object, how much, and its status."""
+
+    time: datetime
+    system: str  # "Salesforce" or "Stripe"
+    object: str
+    id: str
+    what: str
+    amount: Decimal | None
+    currency: str | None
+    status: str | None
+
+    def sort_key(self) -> tuple[datetime, str, str, str]:
+        return (self.time, self.system, self.id, self.what)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "time": self.time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "system": self.system,
+            "object": self.object,
+            "id": self.id,
+            "what": self.what,
+            "amount": None if self.amount is None or not self.currency else format_amount(self.amount, self.currency),
+            "currency": self.currency,
+            "status": self.status,
+        }
+
+
+def _instant(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parse_instant(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _currency(record: Record, fallback: str | None) -> str | None:
+    code = record.get("CurrencyIsoCode") or fallback
+    return normalize_currency(code) if code else None
+
+
+def _sf_amount(record: Record, field: str, currency: str | None) -> Decimal | None:
+    value = record.get(field)
+    if value is None or currency is None:
+        return None
+    return from_salesforce(value, currency)
+
+
+def _sf_row(record: Record, obj: str, what: str, *, amount_field: str | None, status_field: str | None,
+            time_fields: tuple[str, ...], currency: str | None) -> TimelineRow:
+    moment = next((t for t in (_instant(record.get(f)) for f in time_fields) if t is not None), None)
+    code = _currency(record, currency)
+    return TimelineRow(
+        time=moment or _EPOCH,
+        system="Salesforce",
+        object=obj,
+        id=str(record.get("Id") or ""),
+        what=what,
+        amount=_sf_amount(record, amount_field, code) if amount_field else None,
+        currency=code if amount_field else None,
+        status=str(record[status_field]) if status_field and record.get(status_field) is not None else None,
+    )
+
+
+def _ref(record: Record) -> str:
+    ref = record.get("GatewayRefNumber")
+    return f" {ref}" if ref else ""
+
+
+def salesforce_rows(
+    *,
+    order_summaries: Iterable[Record] = (),
+    payment_summaries: Iterable[Record] = (),
+    authorizations: Iterable[Record] = (),
+    payments: Iterable[Record] = (),
+    refunds: Iterable[Record] = (),
+    gateway_logs: Iterable[Record] = (),
+    currency: str | None = None,
+) -> list[TimelineRow]:
+    """Timeline rows of the Salesforce records of a chain."""
+    rows: list[TimelineRow] = []
+    for r in order_summaries:
+        rows.append(_sf_row(r, "OrderSummary", f"Order {r.get('OrderNumber') or ''} created".replace("  ", " "),
+                            amount_field="GrandTotalAmount", status_field="Status",
+                            time_fields=("CreatedDate", "OrderedDate"), currency=currency))
+    for r in payment_summaries:
+        method = f" ({r.get('Method')})" if r.get("Method") else ""
+        rows.append(_sf_row(r, "OrderPaymentSummary", f"Payment summary created{method}",
+                            amount_field=None, status_field=None, time_fields=("CreatedDate",), currency=currency))
+    for r in authorizations:
+        mode = f", {r.get('ProcessingMode')}" if r.get("ProcessingMode") else ""
+        rows.append(_sf_row(r, "PaymentAuthorization", f"Authorization{_ref(r)}{mode}", amount_field="Amount",
+                            status_field="Status", time_fields=("GatewayDate", "CreatedDate"), currency=currency))
+    for r in payments:
+        kind = r.get("Type") or "Payment"
+        mode = f", {r.get('ProcessingMode')}" if r.get("ProcessingMode") else ""
+        rows.append(_sf_row(r, "Payment", f"Payment ({kind}){_ref(r)}{mode}", amount_field="Amount",
+                            status_field="Status", time_fields=("GatewayDate", "CreatedDate"), currency=currency))
+    for r in refunds:
+        mode = f", {r.get('ProcessingMode')}" if r.get("ProcessingMode") else ""
+        rows.append(_sf_row(r, "Refund", f"Refund{_ref(r)}{mode}", amount_field="Amount", status_field="Status",
+                            time_fields=("GatewayDate", "CreatedDate"), currency=currency))
+    for r in gateway_logs:
+        message = f": {r.get('GatewayMessage')}" if r.get("GatewayMessage") else ""
+        note = " notification" if r.get("IsNotification") == "Yes" else ""
+        rows.append(_sf_row(r, "PaymentGatewayLog", f"Gateway {r.get('InteractionType') or 'interaction'}{note}"
+                                                    f"{message}",
+                            amount_field=None, status_field="InteractionStatus", time_fields=("CreatedDate",),
+                            currency=currency))
+    return rows
+
+
+def _stripe_row(when: datetime | None, obj: str, object_id: str, what: str, amount_minor: int | None,
+                currency: str, status: Any) -> TimelineRow:
+    code = normalize_currency(currency) if currency else None
+    return TimelineRow(
+        time=when or _EPOCH,
+        system="Stripe",
+        object=obj,
+        id=object_id,
+        what=what,
+        amount=to_major(amount_minor, code) if amount_minor is not None and code else None,
+        currency=code if amount_minor is not None else None,
+        status=str(status) if status is not None else None,
+    )
+
+
+def _event_amount(event_type: str, obj: Record) -> int | None:
+    if event_type == "charge.captured":
+        return minor(obj, "amount_captured")
+    if event_type == "charge.refunded":
+        return minor(obj, "amount_refunded")
+    if event_type == "payment_intent.amount_capturable_updated":
+        return minor(obj, "amount_capturable")
+    if event_type == "payment_intent.succeeded":
+        return minor(obj, "amount_received")
+    return minor(obj, "amount") if "amount" in obj else None
+
+
+def stripe_rows(evidence: StripePaymentEvidence) -> list[TimelineRow]:
+    """Timeline rows of one PaymentIntent: its creation and cancellation, its charge, refunds and events."""
+    pi = evidence.payment_intent
+    currency = evidence.currency
+    rows = [_stripe_row(from_unix(pi.get("created")), "PaymentIntent", evidence.id,
+                        f"PaymentIntent created (capture_method {pi.get('capture_method')})",
+                        minor(pi, "amount"), currency, pi.get("status"))]
+    if pi.get("canceled_at"):
+        reason = pi.get("cancellation_reason") or "no reason"
+        rows.append(_stripe_row(from_unix(pi.get("canceled_at")), "PaymentIntent", evidence.id,
+                                f"PaymentIntent canceled ({reason})", minor(pi, "amount"), currency, "canceled"))
+    charge = evidence.charge
+    if charge:
+        captured = "captured" if charge.get("captured") else "authorized, not captured"
+        if charge.get("status") == "failed":
+            captured = f"failed ({charge.get('failure_code') or 'no failure code'})"
+        disputed = ", disputed" if charge.get("disputed") else ""
+        txn = charge.get("balance_transaction")
+        fee = ""
+        if isinstance(txn, str) and txn in evidence.balance_transactions:
+            bt = evidence.balance_transactions[txn]
+            fee = (f"; fee {format_amount(to_major(minor(bt, 'fee'), bt.get('currency') or currency), currency)}, "
+                   f"net {format_amount(to_major(minor(bt, 'net'), bt.get('currency') or currency), currency)}")
+        rows.append(_stripe_row(from_unix(charge.get("created")), "Charge", str(charge.get("id")),
+                                f"Charge {captured}{disputed}{fee}", minor(charge, "amount"), currency,
+                                charge.get("status")))
+    for refund in evidence.refunds:
+        reason = f" ({refund.get('reason')})" if refund.get("reason") else ""
+        failure = f", failure_reason {refund.get('failure_reason')}" if refund.get("failure_reason") else ""
+        rows.append(_stripe_row(from_unix(refund.get("created")), "Refund", str(refund.get("id")),
+                                f"Refund{reason}{failure}", minor(refund, "amount"), refund.get("currency") or currency,
+                                refund.get("status")))
+    for event in evidence.events:
+        event_type = str(event.get("type") or "")
+        if event_type in _DUPLICATE_EVENTS:
+            continue
+        obj = (event.get("data") or {}).get("object") or {}
+        about = f" {obj.get('id')}" if obj.get("id") else ""
+        rows.append(_stripe_row(from_unix(event.get("created")), "Event", str(event.get("id")),
+                                f"{event_type}{about}", _event_amount(event_type, obj),
+                                obj.get("currency") or currency, obj.get("status")))
+    return rows
+
+
+def timeline(salesforce: Iterable[TimelineRow], stripe: Iterable[StripePaymentEvidence]) -> list[TimelineRow]:
+    """Both systems' rows, deduplicated and sorted by time, system, id."""
+    rows = {(*row.sort_key(), row.object): row for row in salesforce}
+    for evidence in stripe:
+        for row in stripe_rows(evidence):
+            rows[(*row.sort_key(), row.object)] = row
+    return sorted(rows.values(), key=TimelineRow.sort_key)
