@@ -14,6 +14,8 @@ What :func:`records_frame` does to the ``records`` of a query result:
   in toolkit logic. Integers stay integers.
 - ``Request`` and ``Response`` (gateway-log long text) gain companion columns ``Request.json`` and
   ``Response.json`` right after them, holding the parsed value when the text is JSON, else None.
+- Text, id and picklist columns keep dtype ``object`` with None for null (never NaN); a column of non-null
+  integers or booleans gets the matching numpy dtype.
 - Columns follow the SELECT list when the SOQL is given (so a field whose parent is null still has its
   column), else the order of the keys in the records. Rows keep the order the query returned.
 
@@ -153,7 +155,8 @@ def _ordered_columns(rows: list[dict[str, Any]], soql: str | None, children: str
     for row in rows:
         for name in row:
             seen.setdefault(name, None)
-    columns = list(seen)
+    # a null parent comes back as ``"Parent": null``: its name is a prefix of its dotted columns, not a column
+    columns = [c for c in seen if not any(other.startswith(c + ".") for other in seen)]
     if children == "drop":
         columns = [c for c in columns if not any(isinstance(r.get(c), list) for r in rows)]
         if soql:
@@ -183,18 +186,24 @@ def records_frame(
         raise ValueError("children must be 'keep' or 'drop'")
     rows = [flatten_record(r, children=children) for r in records]
     columns = _ordered_columns(rows, soql, children)
+    child_names = {_column_name(c) for c in _subquery_items(soql)} if soql else set()
+    child_names |= {c for c in columns if any(isinstance(r.get(c), list) for r in rows)}
     data: dict[str, Any] = {}
     for name in columns:
         if name.endswith(".json") and name[:-5].split(".")[-1] in JSON_TEXT_FIELDS:
             data[name] = pd.Series([parse_json_text(r.get(name[:-5])) for r in rows], dtype=object)
             continue
         values = [r.get(name) for r in rows]
+        if name in child_names:  # a null child result is an empty list
+            data[name] = pd.Series([v if isinstance(v, list) else [] for v in values], dtype=object)
+            continue
         kind = _column_kind(name, values, types)
         if kind == "datetime":
             data[name] = pd.to_datetime(pd.Series(values, dtype=object), utc=True, format="ISO8601")
         elif kind == "money":
             data[name] = pd.Series([_to_decimal(v) for v in values], dtype=object)
         else:
-            series = pd.Series(values, dtype=object)
-            data[name] = series if any(isinstance(v, list | dict) for v in values) else series.infer_objects()
+            series = pd.Series(values, dtype=object)  # text keeps None for null (not NaN)
+            numeric = values and all(isinstance(v, int | bool) for v in values)
+            data[name] = series.infer_objects() if numeric else series
     return pd.DataFrame(data, columns=columns)

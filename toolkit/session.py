@@ -58,6 +58,12 @@ class Session:
     def now(self):
         return self.clock.now()
 
+    def trace(self, subject: Any) -> Any:
+        """Trace a pi_/ch_/txn_/re_ id, an order number or a Salesforce record id (:func:`toolkit.trace.trace`)."""
+        from toolkit.trace import trace
+
+        return trace(self, subject)
+
 
 def _configured(names: tuple[str, ...], env: dict[str, str]) -> dict[str, str]:
     return {name: env[name] for name in names if env.get(name)}

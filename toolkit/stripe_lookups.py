@@ -281,19 +281,22 @@ def refunds_for(client: stripe.StripeClient, pi_id: str, *, budget: StripeBudget
     return sorted(refunds, key=lambda r: (r.get("created") or 0, str(r.get("id"))))
 
 
-def _event_about(event: Record, pi_ids: set[str]) -> bool:
+def _event_about(event: Record, pi_ids: set[str] | None) -> bool:
+    if pi_ids is None:
+        return True
     obj = (event.get("data") or {}).get("object") or {}
     return obj.get("id") in pi_ids or obj.get("payment_intent") in pi_ids
 
 
-def events_for(client: stripe.StripeClient, pi_ids: Iterable[str], *, since: datetime, until: datetime,
+def events_for(client: stripe.StripeClient, pi_ids: Iterable[str] | None, *, since: datetime, until: datetime,
                budget: StripeBudget | None = None, max_pages: int | None = None) -> tuple[list[Record], bool]:
-    """Events about the PaymentIntents (or their charges and refunds) created in [since, until].
+    """Events about the PaymentIntents (or their charges and refunds) created in [since, until]; every
+    event of the listed types when ``pi_ids`` is None (the caller filters once it knows them all).
 
     Returns (events oldest first, complete): ``complete`` is False when the budget or ``max_pages``
     stopped the paging before Stripe's last page.
     """
-    wanted = set(pi_ids)
+    wanted = None if pi_ids is None else set(pi_ids)
     floor = until - EVENT_RETENTION
     params: dict[str, Any] = {
         "types": list(EVENT_TYPES),
@@ -303,7 +306,7 @@ def events_for(client: stripe.StripeClient, pi_ids: Iterable[str], *, since: dat
     found: list[Record] = []
     pages = 0
     while True:
-        if budget is not None and budget.remaining == 0 or (max_pages is not None and pages >= max_pages):
+        if (budget is not None and budget.remaining == 0) or (max_pages is not None and pages >= max_pages):
             return _oldest_first(found), False
         page = plain(_call(budget, "events", client.v1.events.list, params=params))
         pages += 1

@@ -126,10 +126,7 @@ def _err(param: Parameter, value: Any, expected: str) -> InputError:
 
 
 def _as_list(param: Parameter, value: Any) -> list[Any]:
-    if isinstance(value, str) or not isinstance(value, Iterable):
-        values = [value]
-    else:
-        values = list(value)
+    values = [value] if isinstance(value, str) or not isinstance(value, Iterable) else list(value)
     if not values:
         raise InputError(f"Parameter {param.name!r} needs at least one value.")
     return values
@@ -269,7 +266,8 @@ def describe_template(name: str) -> str:
     if tpl.parameters:
         lines.append("  parameters:")
         for param in tpl.parameters.values():
-            lines.append(f"    {param.name} ({_param_text(param)}){': ' + param.description if param.description else ''}")
+            note = f": {param.description}" if param.description else ""
+            lines.append(f"    {param.name} ({_param_text(param)}){note}")
     else:
         lines.append("  parameters: none")
     lines.append(f"  soql: {tpl.soql}")

@@ -40,6 +40,11 @@ class Sandbox:
                                                        render_fault=self.org.render_fault))
         self.http.mount(STRIPE_ORIGIN, WSGIAdapter(self.stripe.app, faults=self.stripe.faults,
                                                    log=self.stripe.log, render_fault=self.stripe.render_fault))
+        # The Stripe connector's Commerce Payments endpoints inside the org (toolkit.sandbox.connector).
+        from toolkit.sandbox.connector import Connector
+
+        self.connector = Connector(self)
+        self.connector.install()
 
     def __repr__(self) -> str:
         return f"Sandbox(now={self.clock.now().isoformat()!r})"

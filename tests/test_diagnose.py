@@ -1,0 +1,24 @@
+"""Failed-capture diagnosis over a window, on the example case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from toolkit.diagnose import diagnose
+from toolkit.session import connect
+
+CASE = Path(__file__).parent / "data" / "cases" / "expired-authorization.json"
+
+
+def test_expired_authorization_is_auth_expired():
+    result = diagnose(connect(case=CASE))
+    assert [row.cause.value for row in result.rows] == ["AUTH_EXPIRED"]
+    row = result.rows[0].to_json()
+    assert row["order_number"] == "00001042" and row["retryable"] == "no" and row["amount_at_risk"] == "129.00"
+
+
+def test_window_excludes_rows_outside_it():
+    session = connect(case=CASE)
+    result = diagnose(session, since=datetime(2026, 11, 1, tzinfo=UTC), until=datetime(2026, 11, 18, tzinfo=UTC))
+    assert result.rows == [] and result.to_json()["summary"] == []
