@@ -1,4 +1,4 @@
-"""Test helper: OpsEvidence for every order of a case file, built from the file's plain records and objects.
+"""Fixtures for the world tests, and OpsEvidence for every order of a case file, built from the file's plain records and objects.
 
 Used to confirm the demo manifest with the pure rules (``toolkit.findings``, ``toolkit.capture_causes``)
 without the investigation layer: references resolve through the case's own Stripe objects.
@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 from typing import Any
+
+import pytest
 
 from toolkit.evidence import OpsEvidence, StripePaymentEvidence, StripeReference
 
@@ -62,3 +64,9 @@ def evidence_by_order(case: dict[str, Any]) -> dict[str, OpsEvidence]:
             ops, summary["OrderNumber"], ops["CurrencyIsoCode"], auths, payments, refunds, lines,
             children("PaymentGatewayLog", ops["Id"]), references, list(pis.values()))
     return out
+
+
+@pytest.fixture
+def case_evidence():
+    """``evidence_by_order(case)``: OpsEvidence per order number, from a case file's plain data."""
+    return evidence_by_order
