@@ -128,7 +128,8 @@ class StripeCalls:
             return self.account.store.render(self.account.store.fetch(kind, object_id, api=True))
 
     # --- plumbing ------------------------------------------------------------------------------
-    def _call(self, method: str, path: str, resource: str, key: str | None, over_http: Any, direct: Any) -> StripeOutcome:
+    def _call(self, method: str, path: str, resource: str, key: str | None, over_http: Any,
+              direct: Any) -> StripeOutcome:
         if self.mode == "http":
             try:
                 obj = over_http(self._http())

@@ -1,4 +1,5 @@
-"""Fixtures for the world tests, and OpsEvidence for every order of a case file, built from the file's plain records and objects.
+"""Fixtures for the world tests: OpsEvidence for every order of a case file, from its plain records and
+objects.
 
 Used to confirm the demo manifest with the pure rules (``toolkit.findings``, ``toolkit.capture_causes``)
 without the investigation layer: references resolve through the case's own Stripe objects.

@@ -181,11 +181,12 @@ class OrgApp:
     def add_route(self, method: str, pattern: str, handler: Handler) -> None:
         """Serve ``METHOD /services/data/vXX.X/<pattern>`` (``{name}`` matches one segment) with ``handler``.
 
-        Added routes are tried before the built-in ones. ``handler(info)`` returns ``(status, body)``;
+        Added routes are tried before the built-in ones, the latest added first (so a test can override
+        the connector's routes). ``handler(info)`` returns ``(status, body)``;
         a body of None sends no content; raising :class:`ApiError` sends Salesforce's error shape.
         """
         with self.org.lock:
-            self._custom.append((method.upper(), _compile(pattern.strip("/")), handler))
+            self._custom.insert(0, (method.upper(), _compile(pattern.strip("/")), handler))
 
     # --- WSGI ----------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -358,7 +358,7 @@ class OrderPlan:
 def record(plan: OrderPlan) -> list[Step]:
     recorder = _Recorder()
     SCENARIOS[plan.scenario].script(recorder, plan.order_number, **plan.params)
-    return recorder.steps + [Step(recorder.offset, "world", "end", (), {})]
+    return [*recorder.steps, Step(recorder.offset, "world", "end", (), {})]
 
 
 def build_orders(world: World, plans: list[OrderPlan], *, now: datetime, window_days: float = 30,

@@ -62,11 +62,13 @@ def generate_plans(orders: int, anomaly_share: float, seed: int) -> list[OrderPl
     count = round(orders * anomaly_share)
     anomalous = set(rnd.sample(range(orders), count))
     plans = []
+    drawn = 0  # anomalies go round the catalogue, so every one appears once the share allows it
+    offset = rnd.randrange(len(anomalies))
     for index in range(orders):
         number = f"{2000000 + index:08d}"
         if index in anomalous:
-            plans.append(OrderPlan(number, anomalies[index % len(anomalies)] if count >= len(anomalies)
-                                   else rnd.choice(anomalies)))
+            plans.append(OrderPlan(number, anomalies[(offset + drawn) % len(anomalies)]))
+            drawn += 1
         else:
             name = rnd.choices(healthy, weights)[0]
             plans.append(OrderPlan(number, name, _healthy_params(name, rnd)))
