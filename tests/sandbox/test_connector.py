@@ -255,3 +255,20 @@ def test_refund_on_the_demo_world() -> None:
                       "SfRefNumber = 'demo-refund-2'")
     assert failed == {**failed, "InteractionStatus": "Failed", "GatewayResultCode": "amount_too_large"}
     assert len(client.v1.refunds.list({"payment_intent": pi_id}).data) == 1
+
+
+def test_concurrent_captures_from_threads(box: Sandbox) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    front = Storefront(box)
+    orders = [front.place_order(f"0000910{i}", Decimal("10.00"), "USD") for i in range(8)]
+
+    def capture(auth_id: str) -> dict[str, Any]:
+        return _capture(box.salesforce(), auth_id, 10.0)
+
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(pool.map(capture, [o.authorization_id for o in orders]))
+    assert all(a["error"] is None for a in answers)
+    sf = box.salesforce()
+    assert sf.query("SELECT COUNT() FROM Payment")["totalSize"] == 8
+    assert all(box.stripe.get(o.payment_intent)["status"] == "succeeded" for o in orders)
