@@ -49,3 +49,15 @@ def test_main_diagnose_json(capsys):
     assert list(data) == ["since", "until", "rows", "summary"]
     assert [r["cause"] for r in data["rows"]] == ["AUTH_EXPIRED"]
     assert data["summary"][0]["cause"] == "AUTH_EXPIRED" and data["summary"][0]["amount_at_risk"] == "129.00"
+
+
+def test_bad_subjects_exit_2_with_one_line_and_no_traceback(tmp_path, capsys):
+    unreadable = tmp_path / "broken.json"
+    unreadable.write_text("{not json", encoding="utf-8")
+    for argv in (["trace", "pi_!!", "--case", CASE], ["trace", "00009999", "--case", CASE],
+                 ["trace", "pi_3QdoesNotExist000000", "--case", CASE], ["trace", "00001042", "--case", str(unreadable)],
+                 ["trace", "0XcHxM130000001KBB", "--case", CASE], ["trace", "cus_ABC123456", "--case", CASE]):
+        assert main(argv) == 2, argv
+        captured = capsys.readouterr()
+        assert captured.err.startswith("error: ") and captured.err.count("\n") == 1, argv
+        assert "Traceback" not in captured.err and captured.out == ""

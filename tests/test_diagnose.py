@@ -22,3 +22,15 @@ def test_window_excludes_rows_outside_it():
     session = connect(case=CASE)
     result = diagnose(session, since=datetime(2026, 11, 1, tzinfo=UTC), until=datetime(2026, 11, 18, tzinfo=UTC))
     assert result.rows == [] and result.to_json()["summary"] == []
+
+
+def test_retryable_causes_overridden_by_the_payment_intent_say_why():
+    """Demo world: rate-limited and wrong-credentials captures that later succeeded are 'no', and say why."""
+    rows = {row.cause.value: row for row in diagnose(connect()).rows}
+    for cause in ("RATE_LIMITED", "AUTHENTICATION_FAILED"):
+        row = rows[cause]
+        assert row.to_json()["retryable"] == "no"
+        assert row.remediation.startswith(f"Retryable: no, although {cause} alone would be")
+        assert "has since been captured" in row.remediation
+    assert rows["STRIPE_API_ERROR"].to_json()["retryable"] == "yes"
+    assert not rows["STRIPE_API_ERROR"].remediation.startswith("Retryable")

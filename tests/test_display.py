@@ -22,3 +22,10 @@ def test_html_and_text():
     assert "Reconciliation" in text and "Timeline" in text
     for out in (html, text, repr(first)):
         assert not re.search(r"0x[0-9a-f]{6,}", out) and "StripeObject" not in out and "<PaymentIntent" not in out
+
+
+def test_html_is_deterministic_across_sessions_and_summarises():
+    first, second = connect().trace("00001039"), connect().trace("00001039")
+    assert first._repr_html_() == second._repr_html_() and first.to_text() == second.to_text()
+    assert "POSSIBLE_DUPLICATE_REFUND" in first.to_text().splitlines()[1]
+    assert "Healthy: no findings." in connect().trace("00001001").to_text()

@@ -9,7 +9,7 @@ import pytest
 
 from toolkit.errors import InputError, NotFoundError
 from toolkit.session import connect
-from toolkit.trace_fetch import SALESFORCE_BUDGET, STRIPE_BUDGET, session_schema
+from toolkit.trace_fetch import SALESFORCE_BUDGET, STRIPE_BUDGET
 
 _spec = importlib.util.spec_from_file_location("trace_cases", Path(__file__).parent / "trace_cases.py")
 cases = importlib.util.module_from_spec(_spec)
@@ -22,7 +22,7 @@ SUBJECTS = [cases.PI, cases.CH, cases.RE, cases.ORDER, cases.OS_ID, cases.OPS_ID
 @pytest.fixture(scope="module")
 def session():
     s = connect(case=cases.expired_case())
-    session_schema(s.sf)  # describe cached per session, as connect-time warm-up
+    s.schema.prefixes()  # describe fetched once per session, before the counted traces
     return s
 
 

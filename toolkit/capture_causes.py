@@ -15,7 +15,8 @@ Spec notes
   calls retryable (AUTHENTICATION_FAILED, RATE_LIMITED, TIMEOUT_NOT_CAPTURED, AMOUNT_EXCEEDS_CAPTURABLE,
   STRIPE_API_ERROR) the answer is therefore evaluated against the PaymentIntent's state now: "no" when
   it has since been canceled or captured, the spec's value otherwise (also when Stripe's state is
-  unknown).
+  unknown). The remediation then opens with one sentence saying so (the cause alone would be retryable;
+  the PaymentIntent's state leaves nothing to capture).
 - AUTH_EXPIRED's clause "t is past the deadline" applies to an authorization still uncaptured at ``t``:
   not to a PaymentIntent that succeeded (it was captured before its deadline, hence before ``t``; that
   row is SECOND_CAPTURE_REJECTED or ALREADY_CAPTURED) and not to one canceled for another reason before
@@ -430,6 +431,24 @@ def _retryable(cause: Cause, pe: StripePaymentEvidence | None) -> Retryable:
     return value if pe.payment_intent.get("status") == "requires_capture" else Retryable.NO
 
 
+def _why_not_retryable(cause: Cause, retryable: Retryable, pe: StripePaymentEvidence | None) -> str | None:
+    """When the PaymentIntent's state overrides the spec's retryable value: one sentence saying why."""
+    spec = _SPEC_RETRYABLE[cause]
+    if pe is None or retryable == spec:
+        return None
+    pi = pe.payment_intent
+    status = pi.get("status")
+    if status == "succeeded":
+        state = f"PaymentIntent {pe.id} has since been captured (status succeeded)"
+    elif status == "canceled":
+        state = (f"PaymentIntent {pe.id} has since been canceled "
+                 f"({pi.get('cancellation_reason') or 'no reason given'})")
+    else:
+        state = f"PaymentIntent {pe.id} is {status}, not requires_capture"
+    return (f"Retryable: no, although {cause} alone would be ({spec}): the {state}, so a retry has nothing left "
+            "to capture.")
+
+
 def diagnose_capture_failure(log: Record, evidence: OpsEvidence) -> CaptureDiagnosis:
     """The cause of one failed (or timed-out) capture row, by the first matching rule, with t = CreatedDate."""
     if not is_failed_capture(log):
@@ -444,6 +463,11 @@ def diagnose_capture_failure(log: Record, evidence: OpsEvidence) -> CaptureDiagn
     error = gateway_error_of(log)
     match = _classify(log, t, evidence, error)
     ref, pe = _payment_of(log, evidence)
+    retryable = _retryable(match.cause, pe)
+    remediation = cause_remediation(match.cause)
+    why = _why_not_retryable(match.cause, retryable, pe)
+    if why is not None:
+        remediation = f"{why} {remediation}"
     available = from_salesforce(evidence.ops.get("AvailableToCaptureAmount"), evidence.currency)
     at_risk = to_major(0, evidence.currency) if match.cause in _NO_MONEY_AT_RISK or available is None else available
     return CaptureDiagnosis(
@@ -453,10 +477,10 @@ def diagnose_capture_failure(log: Record, evidence: OpsEvidence) -> CaptureDiagn
         order_number=evidence.order_number,
         payment_intent=pe.id if pe else (ref.value if ref else None),
         cause=match.cause,
-        retryable=_retryable(match.cause, pe),
+        retryable=retryable,
         amount_at_risk=at_risk,
         currency=normalize_currency(evidence.currency),
-        remediation=cause_remediation(match.cause),
+        remediation=remediation,
         evidence=match.evidence,
     )
 

@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from simple_salesforce import format_soql
-
 from toolkit.capture_causes import CaptureDiagnosis, diagnose_capture_failure, summarize
 from toolkit.clock import to_utc
 from toolkit.errors import InputError
+from toolkit.gateway_logs import gateway_logs_soql
 from toolkit.stripe_lookups import key_livemode, payment_evidence
 from toolkit.trace import ops_evidence
 from toolkit.trace_fetch import Fetched, _Salesforce, _Stripe, references_of
@@ -63,20 +62,20 @@ def diagnose(session: Any, since: datetime | None = None, until: datetime | None
     since = to_utc(since) if since is not None else until - DEFAULT_WINDOW
     if since > until:
         raise InputError(f"--since {since:%Y-%m-%dT%H:%M:%SZ} is after --until {until:%Y-%m-%dT%H:%M:%SZ}.")
-    soql = format_soql(
-        "SELECT Id, OrderPaymentSummaryId FROM PaymentGatewayLog WHERE InteractionType = 'Capture' "
-        "AND InteractionStatus IN ('Failed', 'Timeout') AND CreatedDate >= {:literal} AND CreatedDate <= {:literal} "
-        "ORDER BY CreatedDate, Id", since.strftime("%Y-%m-%dT%H:%M:%SZ"), until.strftime("%Y-%m-%dT%H:%M:%SZ"))
+    # gateway_logs' ``until`` is exclusive and SOQL datetimes have whole seconds: the window's last second is in
+    end = until.replace(microsecond=0) + timedelta(seconds=1)
+    soql = gateway_logs_soql(since=since.replace(microsecond=0), until=end, interaction_type="Capture",
+                             status=["Failed", "Timeout"])
     found = session.sf.query_all(soql)["records"]
     log_ids = {r["Id"] for r in found}
     ops_ids = sorted({r["OrderPaymentSummaryId"] for r in found if r.get("OrderPaymentSummaryId")})
     if not ops_ids:
         return Diagnosis(since, until, [])
     with ThreadPoolExecutor(max_workers=8, thread_name_prefix="diagnose") as pool:
-        chain = _Salesforce(session.sf, pool).chain(ops_ids=ops_ids)
+        chain = _Salesforce(session.sf, pool, getattr(session, "schema", None)).chain(ops_ids=ops_ids)
         st = _Stripe(session.stripe)
         st.budget.limit = None
-        list(pool.map(st.resolve, references_of(chain)))
+        list(pool.map(st.resolve, references_of(chain)))  # the PaymentIntents concurrently
     fetched = Fetched(chain=chain, payment_intents=st.payment_intents, txn_to_pi=st.txn_to_pi, missing=st.missing)
     stripe = {pi: payment_evidence(expanded) for pi, expanded in st.payment_intents.items()}
     key_live = key_livemode(session.stripe)

@@ -32,9 +32,19 @@ def _heading(t: Trace) -> str:
     return f"Trace of {t.subject.value}: order {orders}; Stripe {pis}"
 
 
+def _summary(t: Trace) -> str:
+    """One line: how many findings of each severity, or healthy."""
+    if not t.findings:
+        return "Healthy: no findings."
+    counts = {sev: sum(1 for f in t.findings if str(f.severity) == sev) for sev in ("error", "warning")}
+    parts = [f"{n} {sev}{'s' if n != 1 else ''}" for sev, n in counts.items() if n]
+    return f"{len(t.findings)} finding{'s' if len(t.findings) != 1 else ''} ({', '.join(parts)}): " + ", ".join(
+        str(f.code) for f in t.findings)
+
+
 def trace_text(t: Trace) -> str:
-    """The trace for a terminal: heading, reconciliation, findings with remediation, timeline."""
-    lines = [_heading(t), f"As of {t.now.strftime('%Y-%m-%d %H:%M UTC')}", ""]
+    """The trace for a terminal: heading, summary, reconciliation, findings with remediation, timeline."""
+    lines = [_heading(t), f"As of {t.now.strftime('%Y-%m-%d %H:%M UTC')}. {_summary(t)}", ""]
     if t.reconciliation:
         lines.append("Reconciliation (Order Management vs Stripe)")
         lines.append(f"  {'payment summary':<20} {'quantity':<22} {'OMS':>12} {'Stripe':>12} {'difference':>12}")
@@ -68,7 +78,7 @@ def trace_html(t: Trace) -> str:
     """The trace for JupyterLab: summary, amounts side by side, coloured findings, collapsible timeline."""
     e = escape
     parts = [f'<div class="toolkit-trace"><h4 style="margin:0.2em 0">{e(_heading(t))}</h4>',
-             f'<div style="color:#555">As of {e(t.now.strftime("%Y-%m-%d %H:%M UTC"))}</div>']
+             f'<div style="color:#555">As of {e(t.now.strftime("%Y-%m-%d %H:%M UTC"))}. {e(_summary(t))}</div>']
     if t.reconciliation:
         parts.append('<table><thead><tr><th>Payment summary</th><th>Quantity</th><th>OMS</th><th>Stripe</th>'
                      '<th>Difference</th><th>Currency</th></tr></thead><tbody>')

@@ -40,8 +40,8 @@ from toolkit.queries.schema_cache import ChildRelationships, SchemaCache
 from toolkit.queries.templates import field_set
 from toolkit.salesforce_ids import normalize_id
 
-__all__ = ["CHAIN_CHILDREN", "GATEWAY_REF_OBJECTS", "RecordChain", "chain_for", "chain_schema", "child_relationships",
-           "resolve_subject_record"]
+__all__ = ["CHAIN_CHILDREN", "GATEWAY_REF_OBJECTS", "RecordChain", "chain_for", "chain_of_summaries", "chain_schema",
+           "child_relationships", "resolve_subject_record"]
 
 #: The OrderPaymentSummary children the chain reads: (RecordChain attribute, child object).
 CHAIN_CHILDREN = (("authorizations", "PaymentAuthorization"), ("payments", "Payment"), ("refunds", "Refund"),
@@ -152,21 +152,33 @@ def chain_schema(sf: Any) -> SchemaCache:
 
 @dataclass(frozen=True)
 class _Scope:
-    """Which orders: by OrderSummary id or by order number."""
+    """Which summaries: the orders' (by OrderSummary id or by order number), or, with ``by="semi-join"``,
+    those a child record names (``referenced_by`` = (child object, column), e.g. Payment.GatewayRefNumber)."""
 
-    by: str  # "Id" or "OrderNumber"
+    by: str  # "Id", "OrderNumber" or "semi-join"
     values: tuple[str, ...]
     order_path: str = "OrderSummary."  # OrderPaymentSummary -> OrderSummary, read from describe
+    referenced_by: tuple[str, str] | None = None
 
     def on_summary(self, prefix: str = "") -> str:
         """The condition on an OrderPaymentSummary reached through ``prefix`` (e.g. ``Refund.OrderPaymentSummary.``)."""
+        if self.by == "semi-join" and self.referenced_by is not None:
+            child, column = self.referenced_by
+            # the lookup beside the relationship: Refund.OrderPaymentSummary. -> Refund.OrderPaymentSummaryId
+            left = (prefix[:-1] + "Id") if prefix else "Id"
+            return format_soql(f"{left} IN (SELECT OrderPaymentSummaryId FROM {child} WHERE {column} IN {{values}})",
+                               values=list(self.values))
         column = prefix + ("OrderSummaryId" if self.by == "Id" else self.order_path + "OrderNumber")
         return format_soql(f"{column} IN {{values}}", values=list(self.values))
 
 
-def _summaries_statement(scope: _Scope, rels: ChildRelationships) -> tuple[str, list[tuple[str, str, str]]]:
-    """The OrderPaymentSummary statement with confirmed child subqueries, and the children left to batch."""
+def _summaries_statement(scope: _Scope, rels: ChildRelationships, *, with_order: bool = False
+                         ) -> tuple[str, list[tuple[str, str, str]]]:
+    """The OrderPaymentSummary statement with confirmed child subqueries, and the children left to batch
+    (``with_order``: the OrderSummary's fields through the parent path too)."""
     subqueries, batched = [], []
+    if with_order:
+        subqueries.append(_fields("OrderSummary", scope.order_path))
     for attr, child in CHAIN_CHILDREN:
         name = rels.name("OrderPaymentSummary", child, "OrderPaymentSummaryId")
         if name:
@@ -179,6 +191,9 @@ def _summaries_statement(scope: _Scope, rels: ChildRelationships) -> tuple[str, 
 
 
 def _batched_child_statement(child: str, scope: _Scope) -> str:
+    if scope.by == "semi-join":  # a semi-join cannot nest: name the referencing child's summaries directly
+        return (f"SELECT {_fields(child)} FROM {child} WHERE {scope.on_summary('OrderPaymentSummary.')} "
+                "ORDER BY CreatedDate, Id")
     return (f"SELECT {_fields(child)} FROM {child} WHERE OrderPaymentSummaryId IN "
             f"(SELECT Id FROM OrderPaymentSummary WHERE {scope.on_summary()}) ORDER BY CreatedDate, Id")
 
@@ -343,10 +358,62 @@ def chain_for(
     return chain
 
 
+def chain_of_summaries(
+    sf: Any,
+    *,
+    order_summaries: Sequence[dict] | None = None,
+    order_numbers: Sequence[str] | None = None,
+    referenced_by: tuple[str, str, Sequence[str]] | None = None,
+    relationships: ChildRelationships | None = None,
+    executor: Executor | None = None,
+    schema: SchemaCache | None = None,
+) -> RecordChain:
+    """The chain in one round trip of two statements (OrderPaymentSummary with its children; RefundLinePayment),
+    for callers that already know where the orders are. Exactly one of:
+
+    - ``order_summaries``: OrderSummary records already read (a locate query's parent path); kept as given.
+    - ``order_numbers``: the OrderSummaries come through the summaries' parent path, so an order without any
+      OrderPaymentSummary is not found (:func:`chain_for` with ``order_numbers`` finds it, in 3 requests).
+    - ``referenced_by`` = (object, column, values), e.g. ``("Payment", "GatewayRefNumber", ["txn_..."])``: only
+      the summaries such a record belongs to (a semi-join), not their orders' other summaries.
+    """
+    given = [x for x in (order_summaries, order_numbers, referenced_by) if x is not None]
+    if len(given) != 1:
+        raise InputError("Give exactly one of order_summaries, order_numbers or referenced_by.")
+    if schema is None:
+        schema = SchemaCache(sf)
+    rels = relationships if relationships is not None else child_relationships(sf, schema)
+    path = _path_to_order(schema, "OrderPaymentSummary")
+    chain = RecordChain()
+    if order_summaries is not None:
+        orders = _unique(plain_record(o) for o in order_summaries)
+        if not orders:
+            return chain
+        chain.order_summaries = sorted(orders, key=lambda r: (r.get("OrderNumber") or "", r["Id"]))
+        _fetch(sf, _Scope("Id", tuple(o["Id"] for o in chain.order_summaries), path), rels, schema, executor, chain,
+               [])
+        return chain
+    if order_numbers is not None:
+        scope = _Scope("OrderNumber", tuple(_texts("order_numbers", order_numbers)), path)
+    else:
+        obj, column, values = referenced_by  # type: ignore[misc]
+        if obj not in ("PaymentAuthorization", "Payment", "Refund", "PaymentGatewayLog") or column not in (
+                "Id", "GatewayRefNumber"):
+            raise InputError(f"referenced_by: {obj}.{column} does not name summaries.")
+        checked = _ids(column, values) if column == "Id" else _texts(column, values)
+        scope = _Scope("semi-join", tuple(checked), path, (obj, column))
+    _fetch(sf, scope, rels, schema, executor, chain, [], with_order=True)
+    rel = path.rstrip(".")
+    orders = [o for ops in chain.payment_summaries if isinstance(o := ops.pop(rel, None), dict) and o.get("Id")]
+    chain.order_summaries = sorted(_unique(orders), key=lambda r: (r.get("OrderNumber") or "", r["Id"]))
+    return chain
+
+
 def _fetch(sf: Any, scope: _Scope, rels: ChildRelationships, schema: SchemaCache,
-           executor: Executor | None, chain: RecordChain, first: list[str]) -> list[list[dict]]:
+           executor: Executor | None, chain: RecordChain, first: list[str], *, with_order: bool = False
+           ) -> list[list[dict]]:
     """Run ``first`` + the summaries statement + batched children + refund lines together; fill ``chain``."""
-    summaries_soql, batched = _summaries_statement(scope, rels)
+    summaries_soql, batched = _summaries_statement(scope, rels, with_order=with_order)
     statements = [*first, summaries_soql, *(_batched_child_statement(child, scope) for _, child, _ in batched),
                   _refund_lines_statement(scope, schema)]
     results = _run_all(sf, statements, executor, chain.soql)

@@ -117,12 +117,15 @@ CAUSE_REMEDIATION: Mapping[str, str] = MappingProxyType({
     ),
     "AUTHENTICATION_FAILED": (
         "Stripe refused the connector's credentials (invalid, expired or restricted key). Have an administrator "
-        "fix the StripeAPI named credential or the key's permissions, then retry the capture. Do not paste keys "
+        "fix the StripeAPI named credential or the key's permissions, then retry the capture if the PaymentIntent "
+        "still requires capture (if it has been captured or canceled since, there is nothing left to retry). Do "
+        "not paste keys "
         "into cases, chats or logs."
     ),
     "RATE_LIMITED": (
         "Stripe asked the connector to slow down (too many requests or contention on the payment). Retry the "
-        "capture later, while the authorization is still open. Do not retry in a tight loop."
+        "capture later, while the authorization is still open (once it has been captured or canceled there is "
+        "nothing left to retry). Do not retry in a tight loop."
     ),
     "TIMEOUT_BUT_CAPTURED": (
         "The capture timed out in Salesforce but Stripe did capture the money. Record the capture in Order "

@@ -17,6 +17,7 @@ of the two systems is an error: a half-live session would mix real and fake data
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,19 @@ class Session:
     sandbox: Any = None
     source: str = ""  # what was loaded: "demo world", a case file path, "live"
     options: dict[str, Any] = field(default_factory=dict)
+    _schema: Any = field(default=None, init=False, repr=False)
+    _schema_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def schema(self) -> Any:
+        """The org's describes the trace reads (a :class:`toolkit.queries.SchemaCache`), fetched on first use
+        and kept for the session's lifetime."""
+        with self._schema_lock:
+            if self._schema is None:
+                from toolkit.record_chain import chain_schema
+
+                self._schema = chain_schema(self.sf)
+            return self._schema
 
     def __repr__(self) -> str:  # never shows keys or session ids
         return f"Session(mode={self.mode!r}, source={self.source!r}, now={self.clock.now().isoformat()!r})"

@@ -33,10 +33,12 @@ from toolkit.evidence import StripePaymentEvidence
 
 __all__ = [
     "EVENT_TYPES",
+    "TRACE_EVENT_TYPES",
     "BudgetExceeded",
     "MissingObject",
     "StripeBudget",
     "StripeLookupError",
+    "event_window",
     "events_for",
     "find_payment_intents_by_order",
     "key_livemode",
@@ -74,7 +76,27 @@ EVENT_TYPES: tuple[str, ...] = (
     "refund.updated",
     "refund.failed",
 )
+#: The events a trace lists: those that say *when* something happened that the objects do not date (a capture,
+#: a succeeded payment, an expiry, a refund's later status, a dispute). Creation events are left out: the
+#: objects' own ``created`` dates them, and they would fill the page with other orders' checkouts.
+TRACE_EVENT_TYPES: tuple[str, ...] = (
+    "payment_intent.succeeded",
+    "payment_intent.canceled",
+    "payment_intent.payment_failed",
+    "charge.captured",
+    "charge.expired",
+    "charge.failed",
+    "charge.refunded",
+    "charge.dispute.created",
+    "charge.dispute.closed",
+    "charge.refund.updated",
+    "refund.updated",
+    "refund.failed",
+)
 EVENT_RETENTION = timedelta(days=30)
+#: After a PaymentIntent's last dated activity, how long later events (a refund's status, a capture) are looked for.
+EVENT_MARGIN = timedelta(days=3)
+AUTHORIZATION_VALIDITY = timedelta(days=7)
 _PI_EXPAND = ["latest_charge.balance_transaction", "latest_charge.refunds"]
 _PREFIX_EXPAND: dict[str, tuple[str, list[str]]] = {
     "ch_": ("charge", ["payment_intent.latest_charge.balance_transaction", "payment_intent.latest_charge.refunds"]),
@@ -288,18 +310,54 @@ def _event_about(event: Record, pi_ids: set[str] | None) -> bool:
     return obj.get("id") in pi_ids or obj.get("payment_intent") in pi_ids
 
 
+def event_window(expanded_pis: Iterable[Record], now: datetime) -> tuple[datetime, datetime] | None:
+    """The created window in which the PaymentIntents' events fall, as tight as their objects allow.
+
+    From the earliest PaymentIntent's creation (less a minute) to the latest dated activity (creation,
+    cancellation, charge, balance transaction, refunds), plus :data:`EVENT_MARGIN`; for a manual capture the
+    capture deadline is activity too (the capture may happen up to then). Up to ``now`` when a later event
+    has no date on the objects (a dispute, a refund that failed or is pending). None without PaymentIntents.
+    """
+    starts: list[int] = []
+    ends: list[int] = []
+    open_ended = False
+    for expanded in expanded_pis:
+        pi, charge, refunds, balance = split_expanded(expanded)
+        if not isinstance(pi.get("created"), int):
+            continue
+        starts.append(pi["created"])
+        dated = [pi["created"], pi.get("canceled_at"), (charge or {}).get("created"),
+                 *(bt.get("created") for bt in balance.values()), *(r.get("created") for r in refunds or [])]
+        ends.extend(t for t in dated if isinstance(t, int))
+        if pi.get("capture_method") == "manual":
+            card = ((charge or {}).get("payment_method_details") or {}).get("card") or {}
+            before = card.get("capture_before")
+            validity = int(AUTHORIZATION_VALIDITY.total_seconds())
+            ends.append(before if isinstance(before, int) else pi["created"] + validity)
+        if (charge or {}).get("disputed") or any(r.get("status") in ("failed", "pending", "requires_action", "canceled")
+                                                 for r in refunds or []):
+            open_ended = True
+    if not starts:
+        return None
+    since = datetime.fromtimestamp(min(starts), tz=now.tzinfo) - timedelta(minutes=1)
+    until = now if open_ended else min(now, datetime.fromtimestamp(max(ends), tz=now.tzinfo) + EVENT_MARGIN)
+    return since, max(since, until)
+
+
 def events_for(client: stripe.StripeClient, pi_ids: Iterable[str] | None, *, since: datetime, until: datetime,
-               budget: StripeBudget | None = None, max_pages: int | None = None) -> tuple[list[Record], bool]:
-    """Events about the PaymentIntents (or their charges and refunds) created in [since, until]; every
-    event of the listed types when ``pi_ids`` is None (the caller filters once it knows them all).
+               budget: StripeBudget | None = None, max_pages: int | None = None,
+               types: Iterable[str] = EVENT_TYPES) -> tuple[list[Record], bool]:
+    """Events of ``types`` about the PaymentIntents (or their charges and refunds) created in [since, until];
+    every event of those types when ``pi_ids`` is None (the caller filters once it knows them all).
 
     Returns (events oldest first, complete): ``complete`` is False when the budget or ``max_pages``
-    stopped the paging before Stripe's last page.
+    stopped the paging before Stripe's last page (Stripe lists newest first, so what is missing is older
+    than the oldest event returned).
     """
     wanted = None if pi_ids is None else set(pi_ids)
     floor = until - EVENT_RETENTION
     params: dict[str, Any] = {
-        "types": list(EVENT_TYPES),
+        "types": list(types),
         "created": {"gte": int(max(since, floor).timestamp()), "lte": int(until.timestamp())},
         "limit": 100,
     }

@@ -10,8 +10,6 @@ Malformed input raises :class:`~toolkit.errors.InputError` with a one-sentence m
 from __future__ import annotations
 
 import re
-import threading
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -84,21 +82,11 @@ class Subject:
         return self.value
 
 
-_PREFIX_CACHE: weakref.WeakKeyDictionary[Any, dict[str, str]] = weakref.WeakKeyDictionary()
-_PREFIX_LOCK = threading.Lock()
-
-
 def salesforce_key_prefixes(sf: Any) -> dict[str, str]:
-    """Key prefix -> object name from the org's global describe, fetched once per client and cached."""
-    with _PREFIX_LOCK:
-        cached = _PREFIX_CACHE.get(sf)
-    if cached is not None:
-        return cached
+    """Key prefix -> object name from the org's global describe (one request; a session keeps them in
+    ``session.schema.prefixes()``)."""
     described = sf.describe()
-    prefixes = {str(o["keyPrefix"]): str(o["name"]) for o in described.get("sobjects", []) if o.get("keyPrefix")}
-    with _PREFIX_LOCK:
-        _PREFIX_CACHE[sf] = prefixes
-    return prefixes
+    return {str(o["keyPrefix"]): str(o["name"]) for o in described.get("sobjects", []) if o.get("keyPrefix")}
 
 
 def parse_subject(text: str, prefixes: Mapping[str, str]) -> Subject:

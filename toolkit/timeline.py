@@ -18,7 +18,7 @@ from toolkit.evidence import StripePaymentEvidence
 from toolkit.money import format_amount, from_salesforce, normalize_currency, to_major
 from toolkit.payment_state import from_unix, minor
 
-__all__ = ["TimelineRow", "salesforce_rows", "stripe_rows", "timeline"]
+__all__ = ["TimelineRow", "salesforce_rows", "stripe_notes", "stripe_rows", "timeline"]
 
 Record = dict[str, Any]
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -167,48 +167,100 @@ def _event_amount(event_type: str, obj: Record) -> int | None:
     return minor(obj, "amount") if "amount" in obj else None
 
 
+def _event_what(event_type: str, obj: Record) -> str:
+    """What an event says happened, in words, with its type."""
+    oid = obj.get("id") or ""
+    phrases = {
+        "charge.captured": f"Charge {oid} captured",
+        "charge.succeeded": f"Charge {oid} succeeded",
+        "charge.expired": f"Authorization expired: charge {oid} released",
+        "charge.failed": f"Charge {oid} failed ({obj.get('failure_code') or 'no failure code'})",
+        "charge.refunded": f"Charge {oid} refunded (total refunded so far)",
+        "charge.dispute.created": f"Dispute {oid} opened ({obj.get('reason') or 'no reason'})",
+        "charge.dispute.closed": f"Dispute {oid} closed ({obj.get('status') or 'no status'})",
+        "payment_intent.succeeded": f"PaymentIntent {oid} succeeded (amount received)",
+        "payment_intent.canceled": f"PaymentIntent {oid} canceled ({obj.get('cancellation_reason') or 'no reason'})",
+        "payment_intent.amount_capturable_updated": f"PaymentIntent {oid} authorized (amount capturable)",
+        "payment_intent.payment_failed": f"PaymentIntent {oid} payment failed",
+        "refund.failed": f"Refund {oid} failed ({obj.get('failure_reason') or 'no failure reason'})",
+        "refund.updated": f"Refund {oid} updated: {obj.get('status')}",
+        "charge.refund.updated": f"Refund {oid} updated: {obj.get('status')}",
+    }
+    return f"{phrases.get(event_type, f'{event_type} {oid}'.strip())} [{event_type}]"
+
+
+def _fee(bt: Record, currency: str) -> str:
+    code = bt.get("currency") or currency
+    return (f"fee {format_amount(to_major(minor(bt, 'fee'), code), currency)}, "
+            f"net {format_amount(to_major(minor(bt, 'net'), code), currency)}")
+
+
 def stripe_rows(evidence: StripePaymentEvidence) -> list[TimelineRow]:
-    """Timeline rows of one PaymentIntent: its creation and cancellation, its charge, refunds and events."""
+    """Timeline rows of one PaymentIntent: its creation and cancellation, its charge (authorized or captured at
+    creation), the balance transaction (created when the money was captured), refunds and events.
+
+    Each row says what happened at its time: a manual-capture charge is *authorized* at its creation; its
+    capture is dated by the balance transaction and the ``charge.captured`` / ``payment_intent.succeeded``
+    events. Current states appear as "now ..." so they are not read as the state at that time.
+    """
     pi = evidence.payment_intent
     currency = evidence.currency
     rows = [_stripe_row(from_unix(pi.get("created")), "PaymentIntent", evidence.id,
-                        f"PaymentIntent created (capture_method {pi.get('capture_method')})",
-                        minor(pi, "amount"), currency, pi.get("status"))]
+                        f"PaymentIntent created (capture_method {pi.get('capture_method')}; now {pi.get('status')})",
+                        minor(pi, "amount"), currency, None)]
     if pi.get("canceled_at"):
         reason = pi.get("cancellation_reason") or "no reason"
         rows.append(_stripe_row(from_unix(pi.get("canceled_at")), "PaymentIntent", evidence.id,
                                 f"PaymentIntent canceled ({reason})", minor(pi, "amount"), currency, "canceled"))
     charge = evidence.charge
     if charge:
-        captured = "captured" if charge.get("captured") else "authorized, not captured"
+        manual = pi.get("capture_method") == "manual"
         if charge.get("status") == "failed":
-            captured = f"failed ({charge.get('failure_code') or 'no failure code'})"
-        disputed = ", disputed" if charge.get("disputed") else ""
+            what = f"Charge failed ({charge.get('failure_code') or 'no failure code'})"
+        elif manual:
+            now = "captured" if charge.get("captured") else "not captured"
+            what = f"Charge authorized, to be captured later (now {now})"
+        else:
+            what = "Charge succeeded, captured at checkout" if charge.get("captured") else "Charge authorized"
+        rows.append(_stripe_row(from_unix(charge.get("created")), "Charge", str(charge.get("id")), what,
+                                minor(charge, "amount"), currency, charge.get("status")))
         txn = charge.get("balance_transaction")
-        fee = ""
         if isinstance(txn, str) and txn in evidence.balance_transactions:
             bt = evidence.balance_transactions[txn]
-            fee = (f"; fee {format_amount(to_major(minor(bt, 'fee'), bt.get('currency') or currency), currency)}, "
-                   f"net {format_amount(to_major(minor(bt, 'net'), bt.get('currency') or currency), currency)}")
-        rows.append(_stripe_row(from_unix(charge.get("created")), "Charge", str(charge.get("id")),
-                                f"Charge {captured}{disputed}{fee}", minor(charge, "amount"), currency,
-                                charge.get("status")))
+            rows.append(_stripe_row(from_unix(bt.get("created")), "BalanceTransaction", txn,
+                                    f"Charge {charge.get('id')} captured: {_fee(bt, currency)}", minor(bt, "amount"),
+                                    bt.get("currency") or currency, bt.get("status")))
     for refund in evidence.refunds:
         reason = f" ({refund.get('reason')})" if refund.get("reason") else ""
-        failure = f", failure_reason {refund.get('failure_reason')}" if refund.get("failure_reason") else ""
         rows.append(_stripe_row(from_unix(refund.get("created")), "Refund", str(refund.get("id")),
-                                f"Refund{reason}{failure}", minor(refund, "amount"), refund.get("currency") or currency,
-                                refund.get("status")))
+                                f"Refund created{reason} (now {refund.get('status')})", minor(refund, "amount"),
+                                refund.get("currency") or currency, None))
     for event in evidence.events:
         event_type = str(event.get("type") or "")
         if event_type in _DUPLICATE_EVENTS:
             continue
         obj = (event.get("data") or {}).get("object") or {}
-        about = f" {obj.get('id')}" if obj.get("id") else ""
         rows.append(_stripe_row(from_unix(event.get("created")), "Event", str(event.get("id")),
-                                f"{event_type}{about}", _event_amount(event_type, obj),
+                                _event_what(event_type, obj), _event_amount(event_type, obj),
                                 obj.get("currency") or currency, obj.get("status")))
     return rows
+
+
+def stripe_notes(evidence: StripePaymentEvidence) -> list[str]:
+    """What Stripe's objects state without a time the trace can show (instead of a row at a wrong time)."""
+    notes: list[str] = []
+    charge = evidence.charge or {}
+    types = {str(e.get("type")) for e in evidence.events}
+    txn = charge.get("balance_transaction")
+    dated_capture = (isinstance(txn, str) and txn in evidence.balance_transactions) or types & {
+        "charge.captured", "payment_intent.succeeded"}
+    if charge.get("captured") and not dated_capture:
+        notes.append(f"Charge {charge.get('id')} is captured; neither its balance transaction nor a capture event "
+                     "was fetched, so the time of the capture is not shown.")
+    if charge.get("disputed") and "charge.dispute.created" not in types:
+        notes.append(f"Charge {charge.get('id')} is disputed; no charge.dispute.created event was fetched, so the "
+                     "time of the dispute is not shown.")
+    return notes
 
 
 def timeline(salesforce: Iterable[TimelineRow], stripe: Iterable[StripePaymentEvidence]) -> list[TimelineRow]:

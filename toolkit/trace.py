@@ -26,8 +26,8 @@ from toolkit.reconciliation import ReconciliationRow, reconcile_ops
 from toolkit.record_chain import RecordChain
 from toolkit.stripe_lookups import MissingObject, key_livemode, payment_evidence
 from toolkit.subjects import Subject, parse_subject
-from toolkit.timeline import TimelineRow, salesforce_rows, timeline
-from toolkit.trace_fetch import Fetched, fetch, key_prefixes
+from toolkit.timeline import TimelineRow, salesforce_rows, stripe_notes, timeline
+from toolkit.trace_fetch import Fetched, fetch
 
 __all__ = ["Trace", "analyse", "ops_evidence", "trace"]
 
@@ -88,9 +88,10 @@ def trace(session: Any, subject: str | Subject, *, pool: ThreadPoolExecutor | No
 
     InputError for a malformed subject, NotFoundError when neither system knows it.
     """
-    parsed = subject if isinstance(subject, Subject) else parse_subject(subject, key_prefixes(session.sf))
+    schema = session.schema  # describes, fetched once per session
+    parsed = subject if isinstance(subject, Subject) else parse_subject(subject, schema.prefixes())
     now = session.clock.now()
-    fetched = fetch(session.sf, session.stripe, parsed, now, pool=pool)
+    fetched = fetch(session.sf, session.stripe, parsed, now, pool=pool, schema=schema)
     return analyse(parsed, fetched, now, key_live=key_livemode(session.stripe))
 
 
@@ -168,9 +169,10 @@ def analyse(subject: Subject, fetched: Fetched, now: datetime, *, key_live: bool
     sf_rows = salesforce_rows(order_summaries=chain.order_summaries, payment_summaries=chain.payment_summaries,
                               authorizations=chain.authorizations, payments=chain.payments, refunds=chain.refunds,
                               gateway_logs=chain.gateway_logs, currency=currency)
-    notes = []
+    notes = [note for pi in sorted(stripe) for note in stripe_notes(stripe[pi])]
     if not fetched.events_complete:
-        notes.append("Stripe had more events than one page in the window; the timeline shows the newest page.")
+        notes.append("Stripe had more events in the PaymentIntents' window than the trace fetched; the timeline may "
+                     "miss some of their earliest events.")
     if fetched.search_how == "list":
         notes.append("Stripe search found nothing (it can lag behind by up to an hour); PaymentIntents were found "
                      "by listing the order's created window instead.")

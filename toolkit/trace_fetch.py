@@ -1,41 +1,55 @@
 """The trace's fetch step: every request a trace makes, planned against a budget, run concurrently.
 
 Budget per trace (counted by the sandbox): at most 3 Salesforce and 4 Stripe requests, the org's
-``describe`` (key prefixes, child relationship names) fetched once per session and cached. Salesforce
-and Stripe run side by side in a thread pool wherever nothing orders them:
+``describe`` (key prefixes, relationship names) fetched once per session (``session.schema``) and kept.
+A *round* is a set of requests sent together; a trace takes two rounds, three at most:
 
-- ``pi_``: Stripe {PaymentIntent} and Salesforce {the authorization with that GatewayRefNumber} at once,
-  then the chain of the order (OPS with its children, and RefundLinePayments, in parallel) while
-  Stripe lists the events.
-- ``ch_``/``re_``/``txn_``: one Stripe retrieve leading to the PaymentIntent (a ``txn_`` also looks up the
-  Payment in Salesforce at the same time), then as for ``pi_``.
-- an order number: the chain by OrderNumber and Stripe's metadata search at once.
-- a Salesforce id: the record's OrderSummary, then its chain.
+- ``pi_``: round 1 Stripe {the PaymentIntent} beside Salesforce {the summary whose authorization holds the
+  ``pi_``, with its order read through the parent path}; round 2 the chain of that order (2 statements), or
+  of the order named in the PaymentIntent's ``metadata.order_id``, beside Stripe's events.
+- ``txn_``: as ``pi_``, the summary located through the Payment holding the ``txn_``.
+- ``ch_``/``re_``: round 1 Stripe {the PaymentIntent, through the object}; round 2 the chain of the order
+  in ``metadata.order_id`` (3 statements) beside the events; without metadata, round 2 locates the summary
+  by the reference Order Management holds (the ``pi_``, or the charge's ``txn_`` for a checkout capture)
+  and round 3 fetches its chain.
+- an order number: round 1 the chain (3 statements) beside Stripe's metadata search; round 2 the
+  references the search did not find (or the created-window list when search found nothing), then the
+  events.
+- an OrderSummary id: round 1 the chain; round 2 the PaymentIntents of its references; round 3 the events.
+- any other Salesforce id: round 1 one query on OrderPaymentSummary (``Id IN (SELECT OrderPaymentSummaryId
+  FROM <object> WHERE Id = ...)``) returning the order and the summary's Stripe references; round 2 the
+  chain beside those PaymentIntents; round 3 the events.
 
-References on the chain that the first round did not fetch (a second PaymentIntent, a ``txn_`` on a
-Payment) are retrieved afterwards; resource_missing is recorded with Stripe's other-mode hint.
-Nothing here draws a conclusion: :mod:`toolkit.trace` analyses what this returns.
+The events are listed by :data:`~toolkit.stripe_lookups.TRACE_EVENT_TYPES` in the PaymentIntents' own window
+(:func:`~toolkit.stripe_lookups.event_window`) once the PaymentIntents are known, so one page usually
+holds them all. References on the chain that no earlier round fetched (a second summary's PaymentIntent)
+are retrieved afterwards; resource_missing is recorded with Stripe's other-mode hint. Nothing here draws
+a conclusion: :mod:`toolkit.trace` analyses what this returns.
 """
 
 from __future__ import annotations
 
 import threading
-import weakref
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 import stripe
+from simple_salesforce import format_soql
 
 from toolkit.clock import parse_instant
 from toolkit.errors import NotFoundError
+from toolkit.frames import plain_record
 from toolkit.queries.schema_cache import SchemaCache
-from toolkit.record_chain import RecordChain, chain_for, chain_schema, child_relationships
+from toolkit.queries.templates import field_set
+from toolkit.record_chain import RecordChain, chain_for, chain_of_summaries, chain_schema, child_relationships
 from toolkit.stripe_lookups import (
+    TRACE_EVENT_TYPES,
     MissingObject,
     StripeBudget,
     StripeLookupError,
+    event_window,
     events_for,
     find_payment_intents_by_order,
     missing_from_error,
@@ -45,7 +59,7 @@ from toolkit.stripe_lookups import (
 )
 from toolkit.subjects import Subject, SubjectKind
 
-__all__ = ["SALESFORCE_BUDGET", "STRIPE_BUDGET", "Fetched", "fetch", "key_prefixes", "references_of", "session_schema"]
+__all__ = ["SALESFORCE_BUDGET", "STRIPE_BUDGET", "Fetched", "Located", "fetch", "references_of"]
 
 Record = dict[str, Any]
 SALESFORCE_BUDGET = 3
@@ -55,7 +69,11 @@ STRIPE_BUDGET = 4
 @dataclass
 class Fetched:
     """What one trace fetched: the record chain, the expanded PaymentIntents by id, which ``txn_`` led to
-    which PaymentIntent, what Stripe answered resource_missing for (by the id asked), and the events."""
+    which PaymentIntent, what Stripe answered resource_missing for (by the id asked), and the events.
+
+    ``events_complete`` is False when the events of a PaymentIntent may be missing (Stripe had more events
+    in its window than the pages fetched); ``events_window`` the created window listed (None: not listed).
+    """
 
     chain: RecordChain
     payment_intents: dict[str, Record] = field(default_factory=dict)
@@ -64,40 +82,65 @@ class Fetched:
     events: list[Record] = field(default_factory=list)
     events_complete: bool = True
     search_how: str | None = None
+    events_window: tuple[datetime, datetime] | None = None
 
 
-# --- describe, once per session -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Located:
+    """What a locate query found: the OrderSummaries (through the parent path), the ``pi_``/``txn_``
+    references of the summaries it matched, and the statement run."""
 
-_SCHEMAS: weakref.WeakKeyDictionary[Any, SchemaCache] = weakref.WeakKeyDictionary()
-_SCHEMA_LOCK = threading.Lock()
-
-
-def session_schema(sf: Any) -> SchemaCache:
-    """The chain's describes (global key prefixes, child and parent relationships), fetched once per client."""
-    with _SCHEMA_LOCK:
-        cached = _SCHEMAS.get(sf)
-        if cached is None:
-            cached = chain_schema(sf)
-            _SCHEMAS[sf] = cached
-        return cached
+    orders: list[Record]
+    references: list[str]
+    soql: str
 
 
-def key_prefixes(sf: Any) -> dict[str, str]:
-    """Key prefix -> object name, from the cached global describe."""
-    return session_schema(sf).prefixes()
+# --- Salesforce -----------------------------------------------------------------------------------------
 
 
 class _Salesforce:
-    """The Salesforce side: :func:`toolkit.record_chain.chain_for` with the session's cached describes."""
+    """The Salesforce side: locate queries and :mod:`toolkit.record_chain` with the session's describes."""
 
-    def __init__(self, sf: Any, pool: ThreadPoolExecutor) -> None:
+    def __init__(self, sf: Any, pool: ThreadPoolExecutor, schema: SchemaCache | None = None) -> None:
         self.sf = sf
         self.pool = pool
-        self.schema = session_schema(sf)
+        self.schema = schema if schema is not None else chain_schema(sf)
         self.relationships = child_relationships(sf, self.schema)
 
     def chain(self, **start: Any) -> RecordChain:
+        """:func:`toolkit.record_chain.chain_for` (an order number or an OrderSummary id: one round, 3 statements)."""
         return chain_for(self.sf, **start, relationships=self.relationships, executor=self.pool, schema=self.schema)
+
+    def chain_of(self, located: Located | None = None, **start: Any) -> RecordChain:
+        """:func:`toolkit.record_chain.chain_of_summaries` (one round, 2 statements), after ``located``."""
+        if located is not None:
+            start = {"order_summaries": located.orders}
+        chain = chain_of_summaries(self.sf, **start, relationships=self.relationships, executor=self.pool,
+                                   schema=self.schema)
+        if located is not None:
+            chain.soql.insert(0, located.soql)
+        return chain
+
+    def locate(self, object_name: str, column: str, value: str) -> Located:
+        """The summaries a record names (``object_name.column = value``; OrderPaymentSummary.Id itself), with
+        their OrderSummary through the parent path and their authorizations' and payments' references."""
+        order_rel = self.schema.parent_relationship("OrderPaymentSummary", "OrderSummaryId") or "OrderSummary"
+        select = ["Id", "OrderSummaryId", *(f"{order_rel}.{f}" for f in field_set("OrderSummary"))]
+        children = [name for child in ("PaymentAuthorization", "Payment")
+                    if (name := self.relationships.name("OrderPaymentSummary", child, "OrderPaymentSummaryId"))]
+        select.extend(f"(SELECT Id, GatewayRefNumber FROM {name})" for name in children)
+        if object_name == "OrderPaymentSummary":
+            where = format_soql(f"{column} = {{}}", value)
+        else:
+            where = format_soql(f"Id IN (SELECT OrderPaymentSummaryId FROM {object_name} WHERE {column} = {{}})",
+                                value)
+        soql = f"SELECT {', '.join(select)} FROM OrderPaymentSummary WHERE {where} ORDER BY CreatedDate, Id"
+        rows = [plain_record(r) for r in self.sf.query_all(soql)["records"]]
+        orders = list({o["Id"]: o for r in rows if isinstance(o := r.get(order_rel), dict) and o.get("Id")}.values())
+        refs = {str(child.get("GatewayRefNumber") or "").strip() for r in rows for name in children
+                for child in r.get(name) or []}
+        return Located(sorted(orders, key=lambda o: (o.get("OrderNumber") or "", o["Id"])),
+                       sorted(ref for ref in refs if ref.startswith(("pi_", "txn_"))), soql)
 
 
 # --- Stripe ---------------------------------------------------------------------------------------------
@@ -140,7 +183,7 @@ class _Stripe:
                 self.txn_to_pi[stripe_id] = str(pi["id"])
         return pi
 
-    def by_order(self, order_number: str, window: tuple[datetime, datetime] | None, *,
+    def by_order(self, order_number: str, window: tuple[datetime, datetime] | None = None, *,
                  use_search: bool = True) -> tuple[list[Record], str]:
         try:
             found, how = find_payment_intents_by_order(self.client, order_number, window=window, budget=self.budget,
@@ -150,11 +193,6 @@ class _Stripe:
         for pi in found:
             self.keep(pi)
         return found, how
-
-
-def _pi_time(pi: Record) -> datetime | None:
-    created = pi.get("created")
-    return parse_instant(created) if isinstance(created, int) else None
 
 
 def _order_window(chain: RecordChain) -> tuple[datetime, datetime] | None:
@@ -171,85 +209,208 @@ def references_of(chain: RecordChain) -> list[str]:
 
 
 def fetch(sf: Any, client: stripe.StripeClient, subject: Subject, now: datetime,
-          pool: ThreadPoolExecutor | None = None) -> Fetched:
-    """Fetch everything a trace of ``subject`` needs; NotFoundError when neither system knows it."""
+          pool: ThreadPoolExecutor | None = None, schema: SchemaCache | None = None) -> Fetched:
+    """Fetch everything a trace of ``subject`` needs; NotFoundError when neither system knows it.
+
+    Pass the session's ``schema`` (describes fetched once per session); without it describe is fetched here.
+    """
     own_pool = pool is None
     pool = pool or ThreadPoolExecutor(max_workers=8, thread_name_prefix="trace")
     try:
-        return _fetch(_Salesforce(sf, pool), _Stripe(client), subject, now, pool)
+        return _Plan(_Salesforce(sf, pool, schema), _Stripe(client), subject, now, pool).run()
     finally:
         if own_pool:
             pool.shutdown(wait=True)
 
 
-def _fetch(sfx: _Salesforce, st: _Stripe, subject: Subject, now: datetime, pool: ThreadPoolExecutor) -> Fetched:
-    events_future: Future[tuple[list[Record], bool]] | None = None
+#: How long after an order its payment's events are first looked for (authorization validity + capture + a
+#: refund soon after); later events are fetched once the PaymentIntents show they exist.
+ORDER_EVENT_SPAN = timedelta(days=10)
+#: The Salesforce record whose GatewayRefNumber holds a Stripe id, by its prefix (located in round 1).
+_HOLDER = {"pi_": "PaymentAuthorization", "txn_": "Payment"}
 
-    def start_events(pis: list[Record]) -> None:
-        nonlocal events_future
-        times = [t for t in (_pi_time(pi) for pi in pis) if t is not None]
-        if times and events_future is None and st.budget.remaining:
-            events_future = pool.submit(events_for, st.client, None, since=min(times) - timedelta(minutes=1),
-                                        until=now, budget=st.budget, max_pages=1)
 
-    kind, value = subject.kind, subject.value
-    how: str | None = None
-    if kind is SubjectKind.ORDER_NUMBER:
-        search = pool.submit(st.by_order, value, None)
-        chain = sfx.chain(order_numbers=[value])
-        found, how = search.result()
+class _Plan:
+    """One trace's fetch, round by round (see the module docstring)."""
+
+    def __init__(self, sfx: _Salesforce, st: _Stripe, subject: Subject, now: datetime,
+                 pool: ThreadPoolExecutor) -> None:
+        self.sfx, self.st, self.subject, self.now, self.pool = sfx, st, subject, now, pool
+        self.events: Future[tuple[list[Record], bool]] | None = None
+        self.window: tuple[datetime, datetime] | None = None
+        self.how: str | None = None
+
+    def start_events(self) -> None:
+        """List the events of the PaymentIntents known so far in their window (one page), in the background."""
+        window = event_window(self.st.payment_intents.values(), self.now)
+        if window is None or self.events is not None or not self.st.budget.remaining:
+            return
+        self.window = window
+        self.events = self.pool.submit(events_for, self.st.client, None, since=window[0], until=window[1],
+                                       budget=self.st.budget, max_pages=1, types=TRACE_EVENT_TYPES)
+
+    def start_events_for_orders(self, orders: list[Record]) -> None:
+        """Before the PaymentIntents are known: list the events of the orders' likely window (from a day before
+        the order to :data:`ORDER_EVENT_SPAN` after it) so they arrive in the same round as the PaymentIntents;
+        :meth:`_finish` fetches what the PaymentIntents' own window adds, if anything."""
+        times = [parse_instant(o[f]) for o in orders for f in ("OrderedDate", "CreatedDate") if o.get(f)]
+        if not times or self.events is not None or not self.st.budget.remaining:
+            return
+        since = min(times) - timedelta(days=1)
+        self.window = (since, max(since, min(self.now, max(times) + ORDER_EVENT_SPAN)))
+        self.events = self.pool.submit(events_for, self.st.client, None, since=self.window[0], until=self.window[1],
+                                       budget=self.st.budget, max_pages=1, types=TRACE_EVENT_TYPES)
+
+    def run(self) -> Fetched:
+        kind = self.subject.kind
+        if kind is SubjectKind.ORDER_NUMBER:
+            chain = self._order_number()
+        elif self.subject.system == "Stripe":
+            chain = self._stripe_id()
+        elif kind is SubjectKind.ORDER_SUMMARY:
+            chain = self.sfx.chain(order_summary_ids=[self.subject.value])
+            if chain.is_empty:
+                raise NotFoundError(f"No OrderSummary {self.subject.value} in Salesforce.")
+            # round 2: the order's tagged PaymentIntents beside its references, and the events
+            self.start_events_for_orders(chain.order_summaries)
+            searching = [self.pool.submit(self.st.by_order, number) for number in chain.order_numbers[:1]]
+            list(self.pool.map(self.st.resolve, self._todo(chain)))
+            for future in searching:
+                future.result()
+        else:
+            chain = self._record_id()
+        return self._finish(chain)
+
+    def _order_number(self) -> RecordChain:
+        value = self.subject.value
+        search = self.pool.submit(self.st.by_order, value, None)
+        chain = self.sfx.chain(order_numbers=[value])
+        found, self.how = search.result()
         if not found and not references_of(chain):
-            found, how = st.by_order(value, _order_window(chain) or (now - timedelta(days=30), now), use_search=False)
-        start_events(found)
+            window = _order_window(chain) or (self.now - timedelta(days=30), self.now)
+            found, self.how = self.st.by_order(value, window, use_search=False)
         if chain.is_empty and not found:
             raise NotFoundError(f"No order {value} in Salesforce and no PaymentIntent with metadata order_id {value} "
                                 "in Stripe.")
-    elif subject.system == "Stripe":
-        pi = st.resolve(value)
-        if pi is None:
-            if value in st.missing:
-                raise not_found(value, st.missing[value])
+        return chain
+
+    def _stripe_id(self) -> RecordChain:
+        value = self.subject.value
+        prefix = value.split("_", 1)[0] + "_"
+        holder = _HOLDER.get(prefix)
+        locating = self.pool.submit(self.sfx.locate, holder, "GatewayRefNumber", value) if holder else None
+        pi = self.st.resolve(value)
+        located = locating.result() if locating is not None else None
+        if pi is None and not (located and located.orders):
+            if value in self.st.missing:
+                raise not_found(value, self.st.missing[value])
             raise NotFoundError(f"{value} belongs to no PaymentIntent in Stripe, so it cannot be traced.")
-        start_events([pi])
-        chain = sfx.chain(**_chain_start(pi))
-    else:
-        chain = sfx.chain(record_id=value)
-        if chain.is_empty:
+        self.start_events()
+        if located is not None and located.orders:
+            if pi is not None:
+                return self.sfx.chain_of(located)
+            # Stripe lacks the reference Order Management holds: look for the order's tagged PaymentIntents
+            searching = [self.pool.submit(self.st.by_order, str(o["OrderNumber"]))
+                         for o in located.orders[:1] if o.get("OrderNumber")]
+            chain = self.sfx.chain_of(located)
+            for future in searching:
+                future.result()
+            return chain
+        assert pi is not None
+        order_number = (pi.get("metadata") or {}).get("order_id")
+        if order_number:  # the storefront wrote the order number: the whole order in one round
+            if located is not None:  # one request already spent on the locate: 2 statements left
+                return self.sfx.chain_of(order_numbers=[str(order_number)])
+            return self.sfx.chain(order_numbers=[str(order_number)])
+        held_by, reference = _reference_in_oms(pi)
+        if reference is None:
+            return RecordChain()
+        if located is not None:
+            if reference == value:  # the locate of round 1 already looked for it
+                return RecordChain()
+            # one request spent: the summaries holding the reference, in one round (not their orders' others)
+            return self.sfx.chain_of(referenced_by=(held_by, "GatewayRefNumber", [reference]))
+        found = self.sfx.locate(held_by, "GatewayRefNumber", reference)
+        return self.sfx.chain_of(found) if found.orders else RecordChain(soql=[found.soql])
+
+    def _record_id(self) -> RecordChain:
+        kind, value = self.subject.kind, self.subject.value
+        located = self.sfx.locate(str(kind), "Id", value)
+        if not located.orders:
             raise NotFoundError(f"No {kind} {value} in Salesforce, or no order behind it.")
+        resolving = [self.pool.submit(self.st.resolve, ref) for ref in located.references]
+        self.start_events_for_orders(located.orders)
+        # as for an order number: the PaymentIntents the storefront tagged with the order, referenced or not
+        resolving += [self.pool.submit(self.st.by_order, str(o["OrderNumber"]), None)
+                      for o in located.orders[:1] if o.get("OrderNumber")]
+        chain = self.sfx.chain_of(located)
+        for future in resolving:
+            future.result()
+        return chain
 
-    if events_future is None and st.budget.remaining:
-        window = _order_window(chain)
-        if window is not None:  # start the events now, alongside the references below
-            events_future = pool.submit(events_for, st.client, None, since=window[0], until=now, budget=st.budget,
-                                        max_pages=1)
-    todo = [ref for ref in references_of(chain)
-            if ref not in st.payment_intents and ref not in st.txn_to_pi and ref not in st.missing]
-    resolved = list(pool.map(st.resolve, todo)) if todo else []
-    start_events([pi for pi in resolved if pi] or list(st.payment_intents.values()))
-    events: list[Record] = []
-    complete = True
-    if events_future is not None:
-        events, complete = events_future.result()
-    wanted = set(st.payment_intents)
-    return Fetched(chain=chain, payment_intents=dict(sorted(st.payment_intents.items())), txn_to_pi=dict(st.txn_to_pi),
-                   missing=dict(st.missing), events=[e for e in events if _about(e, wanted)], events_complete=complete,
-                   search_how=how)
+    def _todo(self, chain: RecordChain) -> list[str]:
+        """The chain's references no request has answered yet."""
+        st = self.st
+        return [ref for ref in references_of(chain)
+                if ref not in st.payment_intents and ref not in st.txn_to_pi and ref not in st.missing]
+
+    def _finish(self, chain: RecordChain) -> Fetched:
+        st = self.st
+        todo = self._todo(chain)
+        if todo and self.events is None and not st.payment_intents:
+            list(self.pool.map(st.resolve, todo))  # nothing known yet: the PaymentIntents first, then their events
+            todo = []
+        self.start_events()
+        if todo:
+            list(self.pool.map(st.resolve, todo))
+        events: list[Record] = []
+        complete = True
+        if self.events is not None:
+            events, complete = self.events.result()
+            if not complete and st.budget.remaining and events and self.window is not None:
+                older = datetime.fromtimestamp(min(e["created"] for e in events), tz=self.now.tzinfo)
+                more, complete = events_for(st.client, None, since=self.window[0], until=older, budget=st.budget,
+                                            max_pages=1, types=TRACE_EVENT_TYPES)
+                events = list({e["id"]: e for e in [*more, *events]}.values())
+        wanted = set(st.payment_intents)
+        charges = {c for pi in st.payment_intents.values() if (c := _charge_id(pi))}
+        if self.window is not None:
+            late = event_window(st.payment_intents.values(), self.now)
+            if late is not None and (late[0] < self.window[0] or late[1] > self.window[1]):
+                # the PaymentIntents' own window reaches beyond what was listed: list it, or say so
+                if st.budget.remaining:
+                    more, more_complete = events_for(st.client, None, since=late[0], until=late[1], budget=st.budget,
+                                                     max_pages=1, types=TRACE_EVENT_TYPES)
+                    events = list({e["id"]: e for e in [*events, *more]}.values())
+                    complete = complete and more_complete
+                    self.window = (min(late[0], self.window[0]), max(late[1], self.window[1]))
+                else:
+                    complete = False
+        return Fetched(chain=chain, payment_intents=dict(sorted(st.payment_intents.items())),
+                       txn_to_pi=dict(st.txn_to_pi), missing=dict(st.missing),
+                       events=sorted((e for e in events if _about(e, wanted, charges)),
+                                     key=lambda e: (e.get("created") or 0, str(e.get("id")))),
+                       events_complete=complete, search_how=self.how, events_window=self.window)
 
 
-def _about(event: Record, pis: set[str]) -> bool:
+def _charge_id(pi: Record) -> str | None:
+    charge = pi.get("latest_charge")
+    return charge.get("id") if isinstance(charge, dict) else charge
+
+
+def _about(event: Record, pis: set[str], charges: set[str]) -> bool:
     obj = (event.get("data") or {}).get("object") or {}
-    return obj.get("id") in pis or obj.get("payment_intent") in pis
+    return (obj.get("id") in pis or obj.get("payment_intent") in pis or obj.get("id") in charges
+            or obj.get("charge") in charges)
 
 
-def _chain_start(pi: Record) -> dict[str, Any]:
-    """Where the chain of a PaymentIntent starts: its order number when the storefront wrote one in
-    metadata (one round trip), else the reference Order Management holds: the ``pi_`` on the authorization
-    (manual capture) or the charge's ``txn_`` on the payment (captured at checkout)."""
-    order_number = (pi.get("metadata") or {}).get("order_id")
-    if order_number:
-        return {"order_numbers": [str(order_number)]}
+def _reference_in_oms(pi: Record) -> tuple[str, str | None]:
+    """Where Order Management writes a PaymentIntent without ``metadata.order_id``: the ``pi_`` on the
+    authorization (manual capture) or the charge's ``txn_`` on the payment (captured at checkout)."""
     _, charge, _, _ = split_expanded(pi)
     txn = (charge or {}).get("balance_transaction")
     if pi.get("capture_method") != "manual" and isinstance(txn, str):
-        return {"gateway_refs": [txn]}
-    return {"gateway_refs": [str(pi["id"])]}
+        return "Payment", txn
+    if pi.get("capture_method") != "manual":
+        return "Payment", None
+    return "PaymentAuthorization", str(pi["id"])

@@ -42,10 +42,14 @@ def test_get_with_fields_and_15_character_id(sf: simple_salesforce.Salesforce) -
 
 
 def test_get_unknown_or_malformed_id_is_not_found(sf: simple_salesforce.Salesforce) -> None:
-    for bad in ("0XcHxM130000009KBA", "nope", "0bMHxQNM0000001MHA"):
+    with pytest.raises(SalesforceResourceNotFound) as raised:
+        sf.PaymentAuthorization.get("0XcHxM130000009KBA")  # an id of the object, no such record
+    assert _error(raised) == {"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}
+    for bad in ("nope", "0bMHxQNM0000001MHA"):  # not an id of this object: Salesforce tries an external id
         with pytest.raises(SalesforceResourceNotFound) as raised:
             sf.PaymentAuthorization.get(bad)
-        assert _error(raised) == {"message": "The requested resource does not exist", "errorCode": "NOT_FOUND"}
+        assert _error(raised) == {"message": f"Provided external ID field does not exist or is not accessible: {bad}",
+                                  "errorCode": "NOT_FOUND"}
 
 
 def test_create_sets_system_fields_autonumber_and_rollups(box: Sandbox, sf: simple_salesforce.Salesforce) -> None:

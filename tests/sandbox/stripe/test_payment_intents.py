@@ -88,7 +88,7 @@ def test_capture_of_succeeded_is_unexpected_state(client, auto_pi):
     assert err.error.message == "This PaymentIntent could not be captured because it has a status of succeeded."
     assert err.error.payment_intent.status == "succeeded"
     assert err.error.type == "invalid_request_error"
-    assert err.error.doc_url.endswith("/payment_intent_unexpected_state")
+    assert err.error.doc_url == "https://docs.stripe.com/error-codes/payment-intent-unexpected-state"
     assert err.error.request_log_url.endswith(err.request_id)
 
 

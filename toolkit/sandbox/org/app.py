@@ -23,6 +23,7 @@ from toolkit.salesforce_ids import to_18
 from toolkit.sandbox.org.describe import describe_global, describe_object, object_info
 from toolkit.sandbox.org.records import record_to_json
 from toolkit.sandbox.org.schema import SObject, get_object
+from toolkit.sandbox.org.soql.literals import parse_id
 
 if TYPE_CHECKING:
     from toolkit.sandbox.org.org import Org
@@ -267,28 +268,30 @@ class OrgApp:
 
     def _get(self, info: RequestInfo) -> tuple[int, Any]:
         obj = _object(info)
-        row = self.org.store.get(obj.name, info.params["id"]) if _is_id(info.params["id"]) else None
+        raw_id = info.params["id"]
+        record_id = parse_id(raw_id)
+        if record_id is None or record_id[:3] != obj.key_prefix:
+            # Salesforce reads anything that is not an id of this object as an external id lookup
+            raise ApiError(404, "NOT_FOUND", f"Provided external ID field does not exist or is not accessible: "
+                           f"{raw_id}")
+        row = self.org.store.get(obj.name, record_id, include_deleted=True)
         if row is None:
-            row = self._by_15(obj, info.params["id"])
+            raise not_found()
+        if row["IsDeleted"]:
+            raise ApiError(404, "ENTITY_IS_DELETED", "entity is deleted", [])
         fields = None
         if "fields" in info.query:
             fields = []
             for name in (n.strip() for n in info.query["fields"].split(",")):
                 fld = obj.field_ci(name)
                 if fld is None:
-                    raise ApiError(400, "INVALID_FIELD", f"No such column '{name}' on sobject of type {obj.name}")
-                fields.append(fld)
+                    raise ApiError(400, "INVALID_FIELD", f"No such column '{name}' on entity '{obj.name}'. If you are "
+                                   "attempting to use a custom field, be sure to append the '__c' after the custom "
+                                   "field name. Please reference your WSDL or the describe call for the appropriate "
+                                   "names.")
+                if fld not in fields:
+                    fields.append(fld)
         return 200, record_to_json(obj, row, info.api_version, fields)
-
-    def _by_15(self, obj: SObject, record_id: str) -> dict[str, Any]:
-        if len(record_id) == 15:
-            try:
-                row = self.org.store.get(obj.name, to_18(record_id))
-            except ValueError:
-                row = None
-            if row is not None:
-                return row
-        raise not_found()
 
     def _create(self, info: RequestInfo) -> tuple[int, Any]:
         obj = _object(info)
@@ -316,7 +319,12 @@ class OrgApp:
                              include_deleted=include_deleted)
         except SoqlError as exc:
             raise ApiError(exc.status, exc.error_code, exc.message) from None
+        if result.aggregate and len(result.records) > DEFAULT_BATCH:
+            raise ApiError(400, "MALFORMED_QUERY", "Aggregate query does not support queryMore(), use LIMIT to "
+                           "restrict the results to a single batch")
         batch = batch_size(info.headers, result.long_text_fields) or DEFAULT_BATCH
+        if result.aggregate:
+            batch = max(batch, len(result.records))
         return 200, self.cursors.first_page(list(result.records), result.total_size, batch, info.api_version)
 
     def _query_all(self, info: RequestInfo) -> tuple[int, Any]:

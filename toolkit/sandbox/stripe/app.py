@@ -76,8 +76,10 @@ class StripeApp:
         path = environ.get("PATH_INFO", "/")
         idempotency_key = environ.get("HTTP_IDEMPOTENCY_KEY") if method == "POST" else None
         claimed = False
+        live = False
         try:
             principal = self.account.keys.authenticate(environ.get("HTTP_AUTHORIZATION"))
+            live = principal.live
             route, match = self._route(method, path)
             principal.require(route.resource, route.write)
             params = self._params(environ, method)
@@ -95,17 +97,21 @@ class StripeApp:
                 claimed = True
             request = {"id": request_id, "idempotency_key": idempotency_key}
             with self.account.lock:
-                result = route.handler(params, request, match)
-                tree = parse_expand(params.get("expand"))
-                if isinstance(result, dict) and "total_count" in tree and result.get("object") == "search_result":
-                    result["total_count"] = result.pop("_total")
-                if isinstance(result, dict):
-                    result.pop("_total", None)
-                result = apply_expand(result, tree, self.account.store.resolve)
+                self.account.store.viewer_live = principal.live
+                try:
+                    result = route.handler(params, request, match)
+                    tree = parse_expand(params.get("expand"))
+                    if isinstance(result, dict) and "total_count" in tree and result.get("object") == "search_result":
+                        result["total_count"] = result.pop("_total")
+                    if isinstance(result, dict):
+                        result.pop("_total", None)
+                    result = apply_expand(result, tree, self.account.store.resolve)
+                finally:
+                    self.account.store.viewer_live = False
             status, payload = 200, result
             extra_headers: dict[str, str] = {}
         except StripeError as err:
-            status, payload, extra_headers = err.status, error_body(err, request_id), err.headers
+            status, payload, extra_headers = err.status, error_body(err, request_id, livemode=live), err.headers
             if claimed and err.status in (401, 403):
                 self.account.idempotency.abandon(idempotency_key or "")
                 claimed = False

@@ -14,7 +14,7 @@ import json
 from typing import Any
 
 from toolkit.errors import CaseFileError
-from toolkit.sandbox.stripe.objects import OBJECT_TYPES, clone, fill_keys
+from toolkit.sandbox.stripe.objects import OBJECT_TYPES, capture_deadline, clone, fill_keys
 from toolkit.sandbox.stripe.store import ObjectStore
 
 __all__ = ["check_objects", "dump_objects", "load_into"]
@@ -77,12 +77,25 @@ def check_objects(objects: Any, *, livemode: bool) -> list[dict[str, Any]]:
             if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
                 raise CaseFileError(f"{kind} {object_id}: field {field} must be an integer (minor units or Unix "
                                     f"seconds), not {value!r}.")
-        if kind == "event" and not (isinstance(obj["data"], dict) and isinstance(obj["data"].get("object"), dict)):
-            raise CaseFileError(f"event {object_id}: field data.object must be an object.")
+        if kind == "event":
+            if not (isinstance(obj["data"], dict) and isinstance(obj["data"].get("object"), dict)):
+                raise CaseFileError(f"event {object_id}: field data.object must be an object.")
+            obj["data"]["object"] = _fill_snapshot(obj["data"]["object"])
         by_id[object_id] = obj
         out.append(obj)
     _check_references(out, by_id)
     return out
+
+
+def _fill_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
+    """An event's ``data.object`` with the keys it omits filled like a top-level object (a case file may give a
+    snapshot with only the fields that matter); ``refunds`` on a charge snapshot only when the file gave it."""
+    if snapshot.get("object") not in OBJECT_TYPES or snapshot.get("object") == "event":
+        return snapshot
+    filled = fill_keys(snapshot)
+    if snapshot["object"] == "charge" and "refunds" not in snapshot:
+        filled.pop("refunds", None)
+    return filled
 
 
 def _ref(obj: dict[str, Any], field: str, kinds: tuple[str, ...], by_id: dict[str, dict[str, Any]],
@@ -169,9 +182,8 @@ def load_into(store: ObjectStore, objects: list[dict[str, Any]], *, livemode: bo
         if pi["status"] != "requires_capture" or not pi.get("latest_charge"):
             continue
         charge = store.objects[pi["latest_charge"]]
-        before = ((charge.get("payment_method_details") or {}).get("card") or {}).get("capture_before")
-        if not charge["captured"] and isinstance(before, int):
-            store.uncaptured[charge["id"]] = before
+        if not charge["captured"]:
+            store.uncaptured[charge["id"]] = capture_deadline(charge)
 
 
 def dump_objects(store: ObjectStore) -> list[dict[str, Any]]:

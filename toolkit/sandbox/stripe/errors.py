@@ -16,6 +16,7 @@ __all__ = [
     "resource_missing",
 ]
 
+#: Stripe's error-code pages use hyphens: ``resource_missing`` -> ``.../error-codes/resource-missing``.
 DOC_URL = "https://docs.stripe.com/error-codes/{code}"
 
 
@@ -58,7 +59,7 @@ def error_body(err: StripeError, request_id: str | None, *, livemode: bool = Fal
     payload: dict[str, Any] = {}
     if err.code is not None:
         payload["code"] = err.code
-        payload["doc_url"] = DOC_URL.format(code=err.code)
+        payload["doc_url"] = DOC_URL.format(code=err.code.replace("_", "-"))
     payload["message"] = err.message
     if err.param is not None:
         payload["param"] = err.param
@@ -75,11 +76,18 @@ def invalid_request(message: str, *, code: str | None = None, param: str | None 
     return StripeError(status, message, code=code, param=param, extra=extra)
 
 
-def resource_missing(kind: str, object_id: str, *, param: str = "id", live_exists: bool = False) -> StripeError:
-    """404 ``resource_missing`` (``No such payment_intent: 'pi_...'``), with Stripe's wrong-mode hint."""
+def resource_missing(kind: str, object_id: str, *, param: str = "id", live_exists: bool = False,
+                     other_mode: str | None = None) -> StripeError:
+    """404 ``resource_missing`` (``No such payment_intent: 'pi_...'``), with Stripe's wrong-mode hint.
+
+    ``other_mode`` ("live" or "test") is the mode the object exists in when the key is of the other one
+    (``live_exists=True`` is ``other_mode="live"``).
+    """
     message = f"No such {kind}: '{object_id}'"
-    if live_exists:
-        message += "; a similar object exists in live mode, but a test mode key was used to make this request."
+    mode = other_mode or ("live" if live_exists else None)
+    if mode is not None:
+        key_mode = "test" if mode == "live" else "live"
+        message += f"; a similar object exists in {mode} mode, but a {key_mode} mode key was used to make this request."
     return StripeError(404, message, code="resource_missing", param=param)
 
 

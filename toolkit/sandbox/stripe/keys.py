@@ -1,8 +1,10 @@
 """API keys of the sandbox account: the full-access test key, restricted keys, and their permissions.
 
 Any key starting with ``sk_test_sandbox`` is the account's secret test key; ``rk_test_sandbox_...`` keys
-are restricted and issued by :meth:`KeyRing.issue`. There are no live keys. Keys never appear in a repr,
-a log or an error message: only :func:`mask_key` output does.
+are restricted and issued by :meth:`KeyRing.issue`. A key starting with ``sk_live_sandbox`` (or an issued
+``rk_live_sandbox_...``) is the account's live-mode key: it sees only ``livemode: true`` objects (a case
+file with ``stripe.livemode: true``), as a test key sees only test objects. No other key is accepted
+(Stripe's 401). Keys never appear in a repr, a log or an error message: only :func:`mask_key` output does.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ __all__ = ["RESOURCES", "KeyRing", "Principal", "mask_key"]
 
 SECRET_PREFIX = "sk_test_sandbox"
 RESTRICTED_PREFIX = "rk_test_sandbox"
+LIVE_SECRET_PREFIX = "sk_live_sandbox"
+LIVE_RESTRICTED_PREFIX = "rk_live_sandbox"
 #: Resources a restricted key can be granted, with the permission name Stripe reports.
 RESOURCES = {
     "payment_intents": "payment_intent",
@@ -43,9 +47,10 @@ class Principal:
     masked: str
     restricted: bool
     permissions: tuple[tuple[str, str], ...] = ()
+    live: bool = False
 
     def __repr__(self) -> str:
-        return f"Principal(masked={self.masked!r}, restricted={self.restricted})"
+        return f"Principal(masked={self.masked!r}, restricted={self.restricted}, live={self.live})"
 
     def require(self, resource: str, write: bool) -> None:
         if not self.restricted:
@@ -67,7 +72,7 @@ class KeyRing:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._restricted: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._restricted: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {}
         self._counter = 0
 
     def __repr__(self) -> str:
@@ -77,7 +82,7 @@ class KeyRing:
     def _digest(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
 
-    def issue(self, permissions: dict[str, str]) -> str:
+    def issue(self, permissions: dict[str, str], *, livemode: bool = False) -> str:
         perms: list[tuple[str, str]] = []
         for resource, level in sorted(permissions.items()):
             if resource not in RESOURCES:
@@ -89,8 +94,8 @@ class KeyRing:
         with self._lock:
             self._counter += 1
             suffix = hashlib.sha256(f"rk:{self._counter}:{perms}".encode()).hexdigest()[:32]
-            key = f"{RESTRICTED_PREFIX}_{suffix}"
-            self._restricted[self._digest(key)] = tuple(perms)
+            key = f"{LIVE_RESTRICTED_PREFIX if livemode else RESTRICTED_PREFIX}_{suffix}"
+            self._restricted[self._digest(key)] = (tuple(perms), livemode)
         return key
 
     def authenticate(self, authorization: str | None) -> Principal:
@@ -105,9 +110,11 @@ class KeyRing:
             raise StripeError(401, "Invalid API Key provided: the Authorization header must use Bearer auth.")
         if key.startswith(SECRET_PREFIX):
             return Principal(mask_key(key), False)
-        if key.startswith(RESTRICTED_PREFIX):
+        if key.startswith(LIVE_SECRET_PREFIX):
+            return Principal(mask_key(key), False, live=True)
+        if key.startswith((RESTRICTED_PREFIX, LIVE_RESTRICTED_PREFIX)):
             with self._lock:
-                perms = self._restricted.get(self._digest(key))
-            if perms is not None:
-                return Principal(mask_key(key), True, perms)
+                issued = self._restricted.get(self._digest(key))
+            if issued is not None:
+                return Principal(mask_key(key), True, issued[0], live=issued[1])
         raise StripeError(401, f"Invalid API Key provided: {mask_key(key)}")

@@ -20,10 +20,12 @@ from typing import Any
 
 __all__ = [
     "API_VERSION",
+    "AUTHORIZATION_WINDOW_SECONDS",
     "OBJECT_TYPES",
     "THREE_DECIMAL",
     "ZERO_DECIMAL",
     "IdFactory",
+    "capture_deadline",
     "clone",
     "compute_fee",
     "currency_exponent",
@@ -97,6 +99,20 @@ class IdFactory:
             number, index = divmod(number, 62)
             chars.append(_ALNUM[index])
         return f"{prefix}_{''.join(chars)}"
+
+
+#: Stripe's default authorization window for online card payments, used when a charge carries no capture_before.
+AUTHORIZATION_WINDOW_SECONDS = 7 * 86400
+
+
+def capture_deadline(charge: dict[str, Any]) -> int:
+    """When an uncaptured charge's authorization is released: ``payment_method_details.card.capture_before``
+    (the authority for one payment), else Stripe's default window of 7 days after the charge was created."""
+    card = (charge.get("payment_method_details") or {}).get("card") or {}
+    before = card.get("capture_before") if isinstance(card, dict) else None
+    if isinstance(before, int) and not isinstance(before, bool):
+        return before
+    return int(charge.get("created") or 0) + AUTHORIZATION_WINDOW_SECONDS
 
 
 def currency_exponent(currency: str) -> int:

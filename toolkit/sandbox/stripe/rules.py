@@ -28,6 +28,7 @@ from toolkit.sandbox.stripe.keys import KeyRing
 from toolkit.sandbox.stripe.objects import (
     THREE_DECIMAL,
     ZERO_DECIMAL,
+    capture_deadline,
     clone,
     compute_fee,
     currency_exponent,
@@ -87,11 +88,11 @@ class AccountRules:
         return StripeError(status, message, code=code, param=param, extra={"payment_intent": self.store.render(pi)})
 
     def _txn(self, *, amount: int, currency: str, source: str, kind: str, fee: int = 0,
-             description: str | None = None) -> dict[str, Any]:
+             description: str | None = None, live: bool) -> dict[str, Any]:
         now = self._now()
         txn = new_balance_transaction(object_id=self.store.new_id("txn"), amount=amount, currency=currency,
                                       created=now, source=source, kind=kind, fee=fee, description=description)
-        return self.store.add(txn)
+        return self.store.add(txn, live=live)
 
     def get(self, object_id: str) -> dict[str, Any] | None:
         """Any object by id as a plain dict, unexpanded (``charge.refunds`` derived)."""
@@ -118,7 +119,7 @@ class AccountRules:
             if payment_method is not None:
                 self._check_payment_method(payment_method)
             pi = new_payment_intent(object_id=self.store.new_id("pi"), amount=amount, currency=currency,
-                                    capture_method=capture_method, created=self._now(), livemode=False,
+                                    capture_method=capture_method, created=self._now(), livemode=self.store.viewer_live,
                                     metadata=dict(metadata or {}), description=description, customer=customer,
                                     payment_method=None)
             if payment_method is not None:
@@ -181,7 +182,7 @@ class AccountRules:
             charge["outcome"].update({"network_status": "declined_by_network", "reason": "generic_decline",
                                       "seller_message": "The bank did not return any further details with this "
                                                         "decline.", "type": "issuer_declined"})
-            self.store.add(charge)
+            self.store.add(charge, live=pi["id"] in self.store.live)
             pi["status"] = "requires_payment_method"
             pi["payment_method"] = None
             pi["last_payment_error"] = {"type": "card_error", "code": "card_declined",
@@ -192,7 +193,7 @@ class AccountRules:
             raise StripeError(402, "Your card was declined.", type="card_error", code="card_declined",
                               extra={"decline_code": "generic_decline", "charge": charge["id"],
                                      "payment_intent": self.store.render(pi)})
-        self.store.add(charge)
+        self.store.add(charge, live=pi["id"] in self.store.live)
         if manual:
             pi["status"] = "requires_capture"
             pi["amount_capturable"] = pi["amount"]
@@ -210,7 +211,7 @@ class AccountRules:
     def _capture_money(self, charge: dict[str, Any], amount: int) -> None:
         fee = compute_fee(amount, charge["currency"])
         txn = self._txn(amount=amount, currency=charge["currency"], source=charge["id"], kind="charge", fee=fee,
-                        description=charge.get("description"))
+                        description=charge.get("description"), live=charge["id"] in self.store.live)
         charge.update({"captured": True, "amount_captured": amount, "balance_transaction": txn["id"]})
 
     def _release(self, charge: dict[str, Any], amount: int, *, reason: str | None, created: int) -> None:
@@ -229,8 +230,8 @@ class AccountRules:
                 raise self._pi_error(400, "This PaymentIntent could not be captured because it has a status of "
                                           f"{pi['status']}.", pi, code="payment_intent_unexpected_state")
             charge = self.store.objects[pi["latest_charge"]]
-            capture_before = (charge.get("payment_method_details") or {}).get("card", {}).get("capture_before")
-            if capture_before is not None and self._now() > capture_before:
+            capture_before = capture_deadline(charge)
+            if self._now() > capture_before:
                 raise self._pi_error(400, f"The charge {charge['id']} has expired for capture: its authorization "
                                           "was released.", pi, code="charge_expired_for_capture")
             amount = pi["amount_capturable"] if amount_to_capture is None else amount_to_capture
@@ -357,8 +358,10 @@ class AccountRules:
                 raise StripeError(400, f"Charge {charge_obj['id']} has already been refunded.",
                                   code="charge_already_refunded", param="charge")
             if not charge_obj["captured"]:
-                message = (f"This PaymentIntent ({pi['id']}) has not been captured; cancel it to release the "
-                           "authorization instead of refunding it.") if pi else \
+                message = (f"This uncaptured Charge was created by a PaymentIntent ({pi['id']}). You must cancel the "
+                           "PaymentIntent to reverse the authorization instead of refunding the Charge directly. For "
+                           "more information, see https://stripe.com/docs/payments/payment-intents/"
+                           "creating-payment-intents#separate-auth-capture") if pi else \
                     f"Charge {charge_obj['id']} has not been captured."
                 if pi is not None:
                     raise self._pi_error(400, message, pi, code="payment_intent_unexpected_state",
@@ -375,13 +378,13 @@ class AccountRules:
                                   code="amount_too_large", param="amount")
             refund_id = self.store.new_id("re")
             txn = self._txn(amount=-value, currency=charge_obj["currency"], source=refund_id, kind="refund",
-                            description="REFUND FOR CHARGE")
+                            description="REFUND FOR CHARGE", live=charge_obj["id"] in self.store.live)
             txn["status"] = "available"
             self.store.pending_txns.discard(txn["id"])
             refund = new_refund(object_id=refund_id, charge=charge_obj, amount=value, created=self._now(),
                                 reason=reason, status="succeeded", metadata=dict(metadata or {}),
                                 balance_transaction=txn["id"])
-            self.store.add(refund)
+            self.store.add(refund, live=charge_obj["id"] in self.store.live)
             charge_obj["amount_refunded"] += value
             charge_obj["refunded"] = charge_obj["amount_refunded"] >= charge_obj["amount"]
             self.store.emit("refund.created", refund, request)
@@ -434,7 +437,8 @@ class AccountRules:
             if refund["balance_transaction"] is not None:
                 kind = "refund_failure"
                 txn = self._txn(amount=refund["amount"], currency=refund["currency"], source=refund["id"],
-                                kind=kind, description="REFUND FAILURE" if status == "failed" else "REFUND CANCELED")
+                                kind=kind, description="REFUND FAILURE" if status == "failed" else "REFUND CANCELED",
+                                live=refund["id"] in self.store.live)
                 txn["status"] = "available"
                 self.store.pending_txns.discard(txn["id"])
                 refund["failure_balance_transaction"] = txn["id"]

@@ -36,6 +36,8 @@ class ObjectStore:
         self.uncaptured: dict[str, int] = {}  # charge id -> capture_before, while its PI awaits capture
         self.pending_txns: set[str] = set()
         self.payment_methods: set[str] = set()
+        #: The mode of the key making the current API request (set by the app under the account lock).
+        self.viewer_live = False
         self.ids.reset()
 
     # --- ids and insertion ---------------------------------------------------------------------
@@ -45,7 +47,10 @@ class ObjectStore:
             if candidate not in self.objects:
                 return candidate
 
-    def add(self, obj: dict[str, Any], *, live: bool = False) -> dict[str, Any]:
+    def add(self, obj: dict[str, Any], *, live: bool | None = None) -> dict[str, Any]:
+        """Store ``obj``; ``live`` defaults to the mode of the key making the current request."""
+        if live is None:
+            live = self.viewer_live
         object_id = obj["id"]
         kind = obj["object"]
         self.objects[object_id] = obj
@@ -65,16 +70,27 @@ class ObjectStore:
     def get(self, object_id: str) -> dict[str, Any] | None:
         return self.objects.get(object_id)
 
-    def fetch(self, kind: str, object_id: Any, *, param: str = "id", api: bool = True) -> dict[str, Any]:
-        """The stored object, or Stripe's 404 (test keys never see live objects)."""
+    def fetch(self, kind: str, object_id: Any, *, param: str | None = None, api: bool = True) -> dict[str, Any]:
+        """The stored object, or Stripe's 404 (test keys never see live objects).
+
+        ``param`` defaults to the path parameter Stripe names in its 404s: ``intent`` for PaymentIntents
+        (``/v1/payment_intents/{intent}``), ``id`` otherwise.
+        """
+        if param is None:
+            param = "intent" if kind == "payment_intent" else "id"
         obj = self.objects.get(object_id) if isinstance(object_id, str) else None
         if obj is None or obj["object"] != kind:
             raise resource_missing(kind, str(object_id), param=param)
-        if api and object_id in self.live:
-            raise resource_missing(kind, object_id, param=param, live_exists=True)
+        if api and self.hidden(object_id):
+            raise resource_missing(kind, object_id, param=param,
+                                   other_mode="live" if object_id in self.live else "test")
         if kind == "event" and api and obj["created"] <= self.now() - RETENTION_SECONDS:
             raise resource_missing(kind, object_id, param=param)
         return obj
+
+    def hidden(self, object_id: str) -> bool:
+        """Whether the current key's mode differs from the object's (test and live never see each other)."""
+        return (object_id in self.live) != self.viewer_live
 
     def refunds_of(self, charge_id: str) -> list[dict[str, Any]]:
         return [self.objects[rid] for rid in self.refunds_by_charge.get(charge_id, [])]
@@ -100,7 +116,7 @@ class ObjectStore:
     def resolve(self, object_id: str) -> dict[str, Any] | None:
         """Rendered object for expansion (test-mode visibility applies)."""
         obj = self.objects.get(object_id)
-        if obj is None or object_id in self.live:
+        if obj is None or self.hidden(object_id):
             return None
         return self.render(obj)
 
@@ -145,7 +161,7 @@ class ObjectStore:
         return {"object": "list", "data": [self.render(o) for o in data], "has_more": has_more, "url": url}
 
     def _cursor_index(self, ordered: list[dict[str, Any]], cursor: Any, param: str) -> int:
-        if not isinstance(cursor, str) or cursor not in self.objects or cursor in self.live:
+        if not isinstance(cursor, str) or cursor not in self.objects or self.hidden(cursor):
             raise resource_missing(self._kind_of(cursor), str(cursor), param=param)
         for index, obj in enumerate(ordered):
             if obj["id"] == cursor:
@@ -168,7 +184,7 @@ class ObjectStore:
 
     def visible(self, kind: str) -> Iterable[dict[str, Any]]:
         for object_id in self.by_type[kind]:
-            if object_id not in self.live:
+            if not self.hidden(object_id):
                 yield self.objects[object_id]
 
 

@@ -16,8 +16,10 @@ def test_count_star(q):
     assert q("SELECT COUNT() FROM Payment WHERE Amount > 1000").total_size == 0
 
 
-def test_count_star_with_group_by_counts_groups(q):
-    assert q("SELECT COUNT() FROM Payment GROUP BY Type").total_size == 2
+def test_count_star_with_group_by_or_order_by_is_refused(q):
+    # "You can't use COUNT() with a GROUP BY clause for API version 19.0 and later" / "... with an ORDER BY clause"
+    for soql in ("SELECT COUNT() FROM Payment GROUP BY Type", "SELECT COUNT() FROM Payment ORDER BY Amount"):
+        assert q.error(soql).error_code == "MALFORMED_QUERY"
 
 
 def test_aggregates_without_group_by_give_one_row(q):
@@ -91,8 +93,12 @@ def test_min_max_on_text_and_picklist(q):
     ("SELECT SUM() FROM Payment", "MALFORMED_QUERY", "unexpected token"),
     ("SELECT FORMAT(Amount) FROM Payment", "MALFORMED_QUERY", "unexpected token: 'FORMAT'"),
     ("SELECT convertCurrency(Amount) FROM Payment", "MALFORMED_QUERY", "unexpected token: 'convertCurrency'"),
-    ("SELECT CALENDAR_YEAR(CreatedDate), COUNT(Id) FROM Payment GROUP BY CALENDAR_YEAR(CreatedDate)",
-     "MALFORMED_QUERY", "unexpected token"),
+    ("SELECT Type, COUNT(Id) FROM Payment GROUP BY ROLLUP(Type)", "MALFORMED_QUERY", "unexpected token: 'ROLLUP'"),
+    ("SELECT CALENDAR_YEAR(CreatedDate), COUNT(Id) FROM Payment", "MALFORMED_QUERY",
+     "Field must be grouped or aggregated"),
+    ("SELECT COUNT(Id) FROM Payment GROUP BY CALENDAR_YEAR(Amount)", "MALFORMED_QUERY", "date function"),
+    ("SELECT COUNT(Id) FROM Payment GROUP BY HOUR_IN_DAY(Status)", "MALFORMED_QUERY", "date function"),
+    ("SELECT FIELDS(STANDARD), COUNT(Id) FROM Payment", "MALFORMED_QUERY", "FIELDS()"),
     ("SELECT SUM(Amount) a, COUNT(Id) A FROM Payment", "MALFORMED_QUERY", "duplicate alias"),
     ("SELECT Type, COUNT(Id) FROM Payment GROUP BY Type HAVING Status = 'x'", "MALFORMED_QUERY",
      "Field must be grouped or aggregated"),

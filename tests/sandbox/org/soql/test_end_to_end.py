@@ -77,7 +77,7 @@ def test_query_all_sees_deleted_rows(box, sf):
 
 @pytest.mark.parametrize(("soql", "code"), [
     ("SELECT Id FROM PaymentGatewayLog WHERE Amount = 1 AND Id != null OR Id = null", "MALFORMED_QUERY"),
-    ("SELECT Id FROM PaymentGatewayLog WITH SECURITY_ENFORCED", "MALFORMED_QUERY"),
+    ("SELECT Id FROM PaymentGatewayLog WITH NOTHING", "MALFORMED_QUERY"),
     ("SELECT Nope FROM PaymentGatewayLog", "INVALID_FIELD"),
     ("SELECT Id FROM PaymentGatewayLog WHERE Request = 'x'", "INVALID_FIELD"),
     ("SELECT Id FROM Nope", "INVALID_TYPE"),

@@ -171,7 +171,8 @@ def test_semi_join_errors(q, soql, code, text):
     ("CreatedDate = LAST_N_DAYS", "MALFORMED_QUERY", "Invalid date literal"),
     ("Status = Processed", "MALFORMED_QUERY", "unexpected token: 'Processed'"),
     ("SUM(Amount) > 5", "MALFORMED_QUERY", "unexpected token: 'SUM'"),
-    ("CALENDAR_YEAR(CreatedDate) = 2026", "MALFORMED_QUERY", "unexpected token: 'CALENDAR_YEAR'"),
+    ("NO_SUCH_FUNCTION(CreatedDate) = 2026", "MALFORMED_QUERY", "unexpected token: 'NO_SUCH_FUNCTION'"),
+    ("CALENDAR_YEAR(CreatedDate) = '2026'", "INVALID_FIELD", "must be of type integer"),
 ])
 def test_where_errors(q, where, code, text):
     err = q.error(f"SELECT Id FROM Payment WHERE {where}")

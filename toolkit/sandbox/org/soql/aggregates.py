@@ -15,6 +15,7 @@ from toolkit.sandbox.org.schema import Field, SObject
 from toolkit.sandbox.org.soql import nodes as n
 from toolkit.sandbox.org.soql.conditions import Operand, check_semijoins, compile_condition, row_operands
 from toolkit.sandbox.org.soql.fields import NUMBER_TYPES, TEXT_TYPES, Context, Path, resolve_path
+from toolkit.sandbox.org.soql.functions import is_date_function, resolve_date_function
 from toolkit.sandbox.org.soql.literals import format_value
 from toolkit.sandbox.org.soql.records import check_paging, order_rows, page, sort_key
 
@@ -26,7 +27,31 @@ _NOT_GROUPABLE = frozenset({"textarea", "currency", "double", "percent", "dateti
 
 
 def is_aggregate(query: n.Query) -> bool:
-    return bool(query.group_by) or any(isinstance(i, n.SelectFunction) for i in query.select)
+    """Grouped, or selecting a function other than ``FIELDS()``."""
+    return bool(query.group_by) or any(isinstance(i, n.SelectFunction) and i.call.upper != "FIELDS"
+                                       for i in query.select)
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One GROUP BY item: a field path or a date function."""
+
+    key: str
+    field: Field
+    get: Callable[[Row], Any]
+    path: Path | None  # None for a date function
+
+
+def _group(ctx: Context, obj: SObject, item: n.FieldRef | n.FunctionCall) -> _Group:
+    if isinstance(item, n.FunctionCall):
+        if not is_date_function(item):
+            raise ctx.error("MALFORMED_QUERY", item, f"unexpected token: '{item.name}'")
+        fn = resolve_date_function(ctx, obj, item)
+        return _Group(fn.key, fn.field, fn.get, None)
+    path = resolve_path(ctx, obj, item)
+    if path.type in _NOT_GROUPABLE:
+        raise ctx.error("INVALID_FIELD", item, f"field '{path.field.name}' can not be grouped in a query call")
+    return _Group(path.key, path.field, path.getter(ctx), path)
 
 
 @dataclass(frozen=True)
@@ -100,14 +125,12 @@ def _aggregate(ctx: Context, obj: SObject, call: n.FunctionCall) -> _Aggregate:
 def run_aggregate(ctx: Context, obj: SObject, query: n.Query) -> tuple[list[dict[str, Any]], int, bool]:
     """``(records, total size, count_only)`` for an aggregate query (COUNT() gives no records)."""
     check_paging(ctx, query)
-    groups: list[Path] = []
+    groups: list[_Group] = []
     for ref in query.group_by:
-        path = resolve_path(ctx, obj, ref)
-        if path.type in _NOT_GROUPABLE:
-            raise ctx.error("INVALID_FIELD", ref, f"field '{path.field.name}' can not be grouped in a query call")
-        if any(g.key == path.key for g in groups):
+        group = _group(ctx, obj, ref)
+        if any(g.key == group.key for g in groups):
             raise ctx.error("MALFORMED_QUERY", ref, f"duplicate field selected: {ref.text}")
-        groups.append(path)
+        groups.append(group)
     group_index = {g.key: i for i, g in enumerate(groups)}
     aggregates: dict[str, _Aggregate] = {}
 
@@ -124,13 +147,33 @@ def run_aggregate(ctx: Context, obj: SObject, query: n.Query) -> tuple[list[dict
             raise ctx.error("MALFORMED_QUERY", item.query, "Aggregate queries do not support parent-to-child "
                             "relationship subqueries")
         if isinstance(item, n.SelectFunction):
+            if item.call.upper == "FIELDS":
+                raise ctx.error("MALFORMED_QUERY", item.call, "FIELDS() cannot be used in an aggregate query")
             if item.call.upper == "COUNT" and item.call.arg is None:
                 if len(query.select) > 1:
                     raise ctx.error("MALFORMED_QUERY", item.call, "COUNT() cannot be used with other fields in the "
                                     "select list")
                 if item.alias:
                     raise ctx.error("MALFORMED_QUERY", item.call, f"unexpected token: '{item.alias}'")
+                if query.group_by:
+                    raise ctx.error("MALFORMED_QUERY", item.call, "COUNT() cannot be used with GROUP BY; use "
+                                    "COUNT(fieldName) instead")
+                if query.order_by:
+                    raise ctx.error("MALFORMED_QUERY", item.call, "COUNT() cannot be used with ORDER BY")
                 count_only = True
+                continue
+            if is_date_function(item.call):
+                fn_key = resolve_date_function(ctx, obj, item.call).key
+                if fn_key not in group_index:
+                    raise ctx.error("MALFORMED_QUERY", item.call, f"Field must be grouped or aggregated: "
+                                    f"{item.call.text}")
+                key = item.alias or f"expr{unnamed}"
+                if not item.alias:
+                    unnamed += 1
+                if key.lower() in keys:
+                    raise ctx.error("MALFORMED_QUERY", item, f"duplicate alias: {key}")
+                keys.add(key.lower())
+                columns.append((key, "group", group_index[fn_key]))
                 continue
             agg = aggregate_of(item.call)
             key = item.alias or f"expr{unnamed}"
@@ -149,6 +192,12 @@ def run_aggregate(ctx: Context, obj: SObject, query: n.Query) -> tuple[list[dict
         columns.append(column)
 
     def group_operand(node: n.FieldRef | n.FunctionCall) -> Operand:
+        if isinstance(node, n.FunctionCall) and is_date_function(node):
+            fn = resolve_date_function(ctx, obj, node)
+            if fn.key not in group_index:
+                raise ctx.error("MALFORMED_QUERY", node, f"Field must be grouped or aggregated: {node.text}")
+            position = group_index[fn.key]
+            return Operand(lambda g: g[0][position], fn.field, node)
         if isinstance(node, n.FunctionCall):
             agg = aggregate_of(node)
             signature = agg.signature
@@ -178,8 +227,8 @@ def run_aggregate(ctx: Context, obj: SObject, query: n.Query) -> tuple[list[dict
     if where is not None:
         rows = [r for r in rows if where(r)]
 
-    getters = [g.getter(ctx) for g in groups]
-    normalizers = [str.lower if g.type in TEXT_TYPES else (lambda v: v) for g in groups]
+    getters = [g.get for g in groups]
+    normalizers = [str.lower if g.field.type in TEXT_TYPES else (lambda v: v) for g in groups]
     buckets: dict[tuple[Any, ...], tuple[tuple[Any, ...], list[Row]]] = {}
     if groups:
         for row in rows:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from toolkit.salesforce_ids import normalize_id
 from toolkit.sandbox.org.schema import Field, SObject
 from toolkit.sandbox.org.soql import nodes as n
 from toolkit.sandbox.org.soql.fields import (
@@ -25,6 +24,7 @@ from toolkit.sandbox.org.soql.fields import (
     Path,
     resolve_path,
 )
+from toolkit.sandbox.org.soql.functions import is_date_function, resolve_date_function
 from toolkit.sandbox.org.soql.literals import (
     DateRange,
     LiteralError,
@@ -32,6 +32,7 @@ from toolkit.sandbox.org.soql.literals import (
     like_regex,
     parse_date,
     parse_datetime,
+    parse_id,
     parse_number,
     unescape,
 )
@@ -94,7 +95,7 @@ def typed_literal(ctx: Context, operand: Operand, value: n.Value) -> Any:
             if kind != "string":
                 raise _wrong_type(ctx, operand, value)
             text = unescape(value.raw)
-            normalized = normalize_id(text)
+            normalized = parse_id(text)
             if normalized is None:
                 raise ctx.error("INVALID_QUERY_FILTER_OPERATOR", value, f"invalid ID field: {text}")
             return normalized
@@ -297,7 +298,10 @@ def row_operands(ctx: Context, obj: SObject) -> OperandResolver:
 
     def resolve(node: n.FieldRef | n.FunctionCall) -> Operand:
         if isinstance(node, n.FunctionCall):
-            raise ctx.error("MALFORMED_QUERY", node, f"unexpected token: '{node.name}'")
+            if not is_date_function(node):
+                raise ctx.error("MALFORMED_QUERY", node, f"unexpected token: '{node.name}'")
+            fn = resolve_date_function(ctx, obj, node)
+            return Operand(fn.get, fn.field, node)
         path = resolve_path(ctx, obj, node)
         if not path.field.filterable:
             raise ctx.error("INVALID_FIELD", node, f"field '{path.field.name}' can not be filtered in a query call")

@@ -21,6 +21,7 @@ class QueryResult:
     records: list[dict[str, Any]]  # Salesforce JSON shape, ready for json.dumps
     total_size: int  # totalSize (for COUNT(): the count, and records == [])
     long_text_fields: int  # textarea fields selected (top level + subqueries): two or more cap batches at 200
+    aggregate: bool = False  # an aggregate query's rows come in one batch: no query locator
 
 
 def execute(soql: str, store: OrgStore, *, now: datetime, api_version: str = "62.0",
@@ -39,7 +40,7 @@ def execute(soql: str, store: OrgStore, *, now: datetime, api_version: str = "62
                         "the describe call for the appropriate names.")
     if is_aggregate(query):
         records, total, _ = run_aggregate(ctx, obj, query)
-        return QueryResult(records, total, 0)
+        return QueryResult(records, total, 0, aggregate=True)
     plan = plan_records(ctx, obj, query)
     rows = plan.run(ctx)
     render = plan.renderer(ctx)

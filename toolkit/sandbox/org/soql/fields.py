@@ -18,7 +18,8 @@ from toolkit.sandbox.org.soql.nodes import FieldRef
 from toolkit.sandbox.org.store import OrgStore
 
 __all__ = [
-    "BOOL_TYPES", "DATE_TYPES", "ID_TYPES", "NUMBER_TYPES", "TEXT_TYPES", "Context", "Path", "Step", "resolve_path",
+    "BOOL_TYPES", "DATE_TYPES", "ID_TYPES", "NAME_FIELDS", "NUMBER_TYPES", "TEXT_TYPES", "Context", "Path", "Step",
+    "name_entity_value", "resolve_path",
 ]
 
 TEXT_TYPES = frozenset({"string", "textarea", "picklist", "email", "phone", "url", "combobox", "multipicklist"})
@@ -36,9 +37,11 @@ _NO_RELATIONSHIP = ("Didn't understand relationship '{name}' in field path. If y
                     "relationship, be sure to append the '__r' after the custom relationship name. Please reference "
                     "your WSDL or the describe call for the appropriate names.")
 
-#: The fields the polymorphic ``Name`` entity offers here.
+#: The fields the polymorphic ``Name`` entity offers here (``Name`` is the target object's name field).
 _NAME_ID = Field(name="Id", type="id")
+_NAME_NAME = Field(name="Name", type="string")
 _NAME_TYPE = Field(name="Type", type="string")
+NAME_FIELDS = {"id": _NAME_ID, "name": _NAME_NAME, "type": _NAME_TYPE}
 
 
 class Context:
@@ -113,7 +116,7 @@ class Path:
         if not self.steps:
             return lambda row: row[name]
         follows = [ctx.follow(step) for step in self.steps]
-        polymorphic_type = self.object_name is None and name == "Type"
+        polymorphic = self.object_name is None
 
         def get(row: dict[str, Any]) -> Any:
             found: tuple[str, dict[str, Any]] | None = None
@@ -122,10 +125,20 @@ class Path:
                 if found is None:
                     return None
                 row = found[1]
-            if polymorphic_type and found is not None:
-                return found[0]
+            if polymorphic and found is not None:
+                return name_entity_value(ctx, found[0], row, name)
             return row[name]
         return get
+
+
+def name_entity_value(ctx: Context, object_name: str, row: dict[str, Any], field_name: str) -> Any:
+    """A field of the polymorphic ``Name`` entity for a record of ``object_name``."""
+    if field_name == "Type":
+        return object_name
+    if field_name == "Name":
+        obj = ctx.get_object(object_name)
+        return row.get(obj.name_field) if obj is not None else None
+    return row[field_name]
 
 
 def resolve_path(ctx: Context, obj: SObject, ref: FieldRef) -> Path:
@@ -155,7 +168,7 @@ def resolve_path(ctx: Context, obj: SObject, ref: FieldRef) -> Path:
         current = target
     last = parts[-1]
     if current is None:
-        chosen = {"id": _NAME_ID, "type": _NAME_TYPE}.get(last.lower())
+        chosen = NAME_FIELDS.get(last.lower())
         if chosen is None:
             raise ctx.error("INVALID_FIELD", ref, _NO_COLUMN.format(name=last, entity="Name"))
         return Path(tuple(steps), chosen, None)

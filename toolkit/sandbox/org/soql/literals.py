@@ -10,9 +10,11 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
+from toolkit.salesforce_ids import normalize_id
+
 __all__ = [
     "DATE_LITERALS", "PARAMETERIZED_DATE_LITERALS", "DateRange", "date_literal_range", "format_value",
-    "like_regex", "parse_date", "parse_datetime", "parse_number", "unescape",
+    "like_regex", "parse_date", "parse_datetime", "parse_id", "parse_number", "unescape",
 ]
 
 _SIMPLE_ESCAPES = {"'": "'", '"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f"}
@@ -29,6 +31,36 @@ PARAMETERIZED_DATE_LITERALS = frozenset({
     "LAST_N_WEEKS", "NEXT_N_WEEKS", "N_WEEKS_AGO", "LAST_N_MONTHS", "NEXT_N_MONTHS", "N_MONTHS_AGO",
     "LAST_N_YEARS", "NEXT_N_YEARS", "N_YEARS_AGO",
 })
+
+
+_ID_SUFFIX = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345"
+
+
+def parse_id(text: str) -> str | None:
+    """The 18-character id ``text`` names, or None when it is not an id.
+
+    A 15-character id is case-sensitive. An 18-character id is case-safe, as Salesforce reads it: its last
+    three characters (in any case) say which of the first fifteen are upper-case, so ``0a6sb...yaa`` names
+    the same record as ``0a6SB...YAA``.
+    """
+    if len(text) == 15:
+        return normalize_id(text)
+    if len(text) != 18 or not text.isascii() or not text.isalnum():
+        return None
+    chars = list(text[:15])
+    for block, code in enumerate(text[15:].upper()):
+        flags = _ID_SUFFIX.find(code)
+        if flags < 0:
+            return None
+        for bit in range(5):
+            i = block * 5 + bit
+            if flags >> bit & 1:
+                if not chars[i].isalpha():
+                    return None
+                chars[i] = chars[i].upper()
+            else:
+                chars[i] = chars[i].lower()
+    return normalize_id("".join(chars))
 
 
 class LiteralError(ValueError):

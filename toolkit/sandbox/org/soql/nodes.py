@@ -133,7 +133,8 @@ class Query:
     object_line: int
     object_column: int
     where: Condition | None = None
-    group_by: tuple[FieldRef, ...] = ()
+    group_by: tuple[FieldRef | FunctionCall, ...] = ()
+    with_mode: str | None = None  # WITH SECURITY_ENFORCED / USER_MODE / SYSTEM_MODE
     having: Condition | None = None
     order_by: tuple[OrderItem, ...] = ()
     limit: int | None = None

@@ -23,12 +23,14 @@ from toolkit.sandbox.org.soql.literals import (
     parse_datetime,
 )
 
-__all__ = ["parse"]
+__all__ = ["WITH_MODES", "parse"]
 
 _GRAMMAR = Path(__file__).with_name("grammar.lark")
 _PARSER = Lark(_GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="contextual", maybe_placeholders=True)
 
 _AND_OR = {"AND", "OR"}
+#: ``WITH`` filters the sandbox answers. Its one user sees every record and field, so each reads the same rows.
+WITH_MODES = frozenset({"SECURITY_ENFORCED", "USER_MODE", "SYSTEM_MODE"})
 
 
 class _Build(Transformer[Token, Any]):
@@ -83,6 +85,13 @@ class _Build(Transformer[Token, Any]):
     # --- conditions ------------------------------------------------------------------------------
     def where_clause(self, children: list[Any]) -> tuple[str, n.Condition]:
         return "where", children[1]
+
+    def with_clause(self, children: list[Any]) -> tuple[str, str]:
+        token = children[1]
+        mode = str(token).upper()
+        if mode not in WITH_MODES:
+            raise self._error(token, f"unexpected token: '{token}'")
+        return "with_mode", mode
 
     def having_clause(self, children: list[Any]) -> tuple[str, n.Condition]:
         return "having", children[1]
@@ -146,7 +155,7 @@ class _Build(Transformer[Token, Any]):
         raise self._error(token, f"unexpected token: '{raw}'")
 
     # --- grouping, ordering, paging ------------------------------------------------------------
-    def group_by_clause(self, children: list[Any]) -> tuple[str, tuple[n.FieldRef, ...]]:
+    def group_by_clause(self, children: list[Any]) -> tuple[str, tuple[n.FieldRef | n.FunctionCall, ...]]:
         return "group_by", tuple(c for c in children[2:])
 
     def order_by_clause(self, children: list[Any]) -> tuple[str, tuple[n.OrderItem, ...]]:

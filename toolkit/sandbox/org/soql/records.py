@@ -15,7 +15,9 @@ from typing import Any
 from toolkit.sandbox.org.schema import Field, SObject
 from toolkit.sandbox.org.soql import nodes as n
 from toolkit.sandbox.org.soql.conditions import Predicate, check_semijoins, compile_condition, row_operands
-from toolkit.sandbox.org.soql.fields import TEXT_TYPES, Context, Path, Step, resolve_path
+from toolkit.sandbox.org.soql.errors import SoqlError
+from toolkit.sandbox.org.soql.fields import TEXT_TYPES, Context, Path, Step, name_entity_value, resolve_path
+from toolkit.sandbox.org.soql.functions import fields_selection
 from toolkit.sandbox.org.soql.literals import format_value
 
 __all__ = ["MAX_CHILD_SUBQUERIES", "MAX_OFFSET", "RecordPlan", "check_paging", "order_rows", "plan_records",
@@ -144,8 +146,8 @@ def _compile_shape(ctx: Context, obj_name: str, shape: _Shape,
     items: list[tuple[str, Callable[..., Any]]] = []
     for key, kind, payload in shape.entries:
         if kind == "field":
-            if polymorphic and payload.name == "Type":
-                items.append((key, lambda row, actual: actual))
+            if polymorphic and payload.name in ("Type", "Name"):
+                items.append((key, lambda row, actual, name=payload.name: name_entity_value(ctx, actual, row, name)))
             elif polymorphic:
                 getter = _field_getter(payload)
                 items.append((key, lambda row, actual, getter=getter: getter(row)))
@@ -197,29 +199,37 @@ def plan_records(ctx: Context, obj: SObject, query: n.Query, *, child: bool = Fa
     long_text = 0
     children: list[tuple[str, RecordPlan, str]] = []
     child_names: set[str] = set()
+    if sum(isinstance(item, n.SelectSubquery) for item in query.select) > MAX_CHILD_SUBQUERIES:
+        raise ctx.error("MALFORMED_QUERY", query, f"No more than {MAX_CHILD_SUBQUERIES} parent-to-child "
+                        "relationships can be specified in a query")
+
+    def select(path: Path, written: str) -> None:
+        nonlocal long_text
+        if path.key in seen:
+            raise SoqlError("INVALID_FIELD", f"duplicate field selected: {written}")
+        seen.add(path.key)
+        if path.type == "textarea":
+            long_text += 1
+        shape.add(path.steps, path.field)
+
     for item in query.select:
         if isinstance(item, n.SelectFunction):
-            raise ctx.error("MALFORMED_QUERY", item.call, f"unexpected token: '{item.call.name}'")
+            if item.call.upper != "FIELDS":
+                raise ctx.error("MALFORMED_QUERY", item.call, f"unexpected token: '{item.call.name}'")
+            for fld in fields_selection(ctx, obj, query, item):
+                select(Path((), fld, obj.name), fld.name)
+            continue
         if isinstance(item, n.SelectSubquery):
             sub_plan, rel_name, fk = _plan_child(ctx, obj, item.query, query.limit)
             if rel_name.lower() in child_names:
-                raise ctx.error("MALFORMED_QUERY", item.query, f"duplicate field selected: {rel_name}")
+                raise SoqlError("INVALID_FIELD", f"duplicate field selected: {rel_name}")
             child_names.add(rel_name.lower())
             children.append((rel_name, sub_plan, fk))
             long_text += sub_plan.long_text_fields
             continue
         if item.alias is not None:
             raise ctx.error("MALFORMED_QUERY", item.ref, f"unexpected token: '{item.alias}'")
-        path = resolve_path(ctx, obj, item.ref)
-        if path.key in seen:
-            raise ctx.error("MALFORMED_QUERY", item.ref, f"duplicate field selected: {item.ref.text}")
-        seen.add(path.key)
-        if path.type == "textarea":
-            long_text += 1
-        shape.add(path.steps, path.field)
-    if len(children) > MAX_CHILD_SUBQUERIES:
-        raise ctx.error("MALFORMED_QUERY", query, f"No more than {MAX_CHILD_SUBQUERIES} parent-to-child "
-                        "relationships can be specified in a query")
+        select(resolve_path(ctx, obj, item.ref), item.ref.text)
     where = None
     if query.where is not None:
         check_semijoins(ctx, query.where)
@@ -247,7 +257,8 @@ def _plan_child(ctx: Context, parent: SObject, query: n.Query, parent_limit: int
                         "relationship name. Please reference your WSDL or the describe call for the appropriate names.")
     child_obj = ctx.get_object(rel.child_object)
     assert child_obj is not None
-    if query.group_by or query.having or any(isinstance(i, n.SelectFunction) for i in query.select):
+    if query.group_by or query.having or any(isinstance(i, n.SelectFunction) and i.call.upper != "FIELDS"
+                                             for i in query.select):
         raise ctx.error("MALFORMED_QUERY", query, "Aggregate functions and GROUP BY are not supported in "
                         "parent-to-child relationship subqueries")
     plan = plan_records(ctx, child_obj, query, child=True, parent_limit=parent_limit)
