@@ -38,10 +38,10 @@ class StripeAccount(AccountRules):
         """An injected failure in Stripe's shape (500 api_error, 503, 429 rate_limit, 429 lock_timeout)."""
         return self._app.render_fault(kind)
 
-    def restricted_key(self, permissions: dict[str, str], *, livemode: bool = False) -> str:
-        """Issue an ``rk_test_sandbox_...`` key (``rk_live_sandbox_...`` with ``livemode``), e.g.
+    def restricted_key(self, permissions: dict[str, str]) -> str:
+        """Issue an ``rk_test_sandbox_...`` restricted key, e.g.
         ``{"payment_intents": "read", "refunds": "write"}``."""
-        return self.keys.issue(permissions, livemode=livemode)
+        return self.keys.issue(permissions)
 
     # --- case files -----------------------------------------------------------------------------
     def load_objects(self, objects: list[dict[str, Any]], *, livemode: bool) -> None:

@@ -6,6 +6,13 @@ PaymentIntent's ``latest_charge``; ``charge.amount_refunded`` is the sum of its 
 succeeded, pending or requires_action; ``amount_captured <= amount``; a PaymentIntent's
 ``amount_received`` equals its charge's ``amount_captured``; currencies agree along a chain; ``livemode``
 agrees with the case's.
+
+Tolerance (documented choices): keys an object omits are filled with the fixture's neutral values, on
+event ``data.object`` snapshots too; keys the fixture lacks (fields of newer API versions) are kept,
+served and saved back, never refused; ``charge.refunds`` is always derived from the refunds. The file's
+state stands at load: an uncaptured PaymentIntent already past its ``capture_before`` stays
+``requires_capture`` (capture answers ``charge_expired_for_capture``) until the clock next moves, when it
+expires as Stripe's sweep would. A charge without ``capture_before`` expires 7 days after it was created.
 """
 
 from __future__ import annotations

@@ -1,10 +1,10 @@
 """API keys of the sandbox account: the full-access test key, restricted keys, and their permissions.
 
 Any key starting with ``sk_test_sandbox`` is the account's secret test key; ``rk_test_sandbox_...`` keys
-are restricted and issued by :meth:`KeyRing.issue`. A key starting with ``sk_live_sandbox`` (or an issued
-``rk_live_sandbox_...``) is the account's live-mode key: it sees only ``livemode: true`` objects (a case
-file with ``stripe.livemode: true``), as a test key sees only test objects. No other key is accepted
-(Stripe's 401). Keys never appear in a repr, a log or an error message: only :func:`mask_key` output does.
+are restricted and issued by :meth:`KeyRing.issue`. There are no live keys: every fake key of the sandbox
+is a test key (the house rule), so ``livemode: true`` objects (a case file with ``stripe.livemode: true``)
+are visible to no key, and a test key asking for one gets Stripe's wrong-mode 404. Any other key gets
+Stripe's 401. Keys never appear in a repr, a log or an error message: only :func:`mask_key` output does.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ __all__ = ["RESOURCES", "KeyRing", "Principal", "mask_key"]
 
 SECRET_PREFIX = "sk_test_sandbox"
 RESTRICTED_PREFIX = "rk_test_sandbox"
-LIVE_SECRET_PREFIX = "sk_live_sandbox"
-LIVE_RESTRICTED_PREFIX = "rk_live_sandbox"
 #: Resources a restricted key can be granted, with the permission name Stripe reports.
 RESOURCES = {
     "payment_intents": "payment_intent",
@@ -82,7 +80,7 @@ class KeyRing:
     def _digest(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
 
-    def issue(self, permissions: dict[str, str], *, livemode: bool = False) -> str:
+    def issue(self, permissions: dict[str, str]) -> str:
         perms: list[tuple[str, str]] = []
         for resource, level in sorted(permissions.items()):
             if resource not in RESOURCES:
@@ -94,8 +92,8 @@ class KeyRing:
         with self._lock:
             self._counter += 1
             suffix = hashlib.sha256(f"rk:{self._counter}:{perms}".encode()).hexdigest()[:32]
-            key = f"{LIVE_RESTRICTED_PREFIX if livemode else RESTRICTED_PREFIX}_{suffix}"
-            self._restricted[self._digest(key)] = (tuple(perms), livemode)
+            key = f"{RESTRICTED_PREFIX}_{suffix}"
+            self._restricted[self._digest(key)] = (tuple(perms), False)
         return key
 
     def authenticate(self, authorization: str | None) -> Principal:
@@ -110,9 +108,7 @@ class KeyRing:
             raise StripeError(401, "Invalid API Key provided: the Authorization header must use Bearer auth.")
         if key.startswith(SECRET_PREFIX):
             return Principal(mask_key(key), False)
-        if key.startswith(LIVE_SECRET_PREFIX):
-            return Principal(mask_key(key), False, live=True)
-        if key.startswith((RESTRICTED_PREFIX, LIVE_RESTRICTED_PREFIX)):
+        if key.startswith(RESTRICTED_PREFIX):
             with self._lock:
                 issued = self._restricted.get(self._digest(key))
             if issued is not None:

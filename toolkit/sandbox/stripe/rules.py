@@ -13,6 +13,8 @@ Documented choices where Stripe's behaviour is not pinned down by the reference:
   and emit no ``refund.created``; what remains refundable on a captured charge is
   ``amount - amount_refunded`` (= ``amount_captured`` minus money refunded).
 - Customers and payment methods are not objects here: a ``cus_`` id is accepted as is.
+- Test and live: objects created by a request take the mode of its key (every sandbox key is a test key);
+  objects derived from another (charges, refunds, balance transactions) take their parent's mode.
 """
 
 from __future__ import annotations
