@@ -94,7 +94,8 @@ def fields_selection(ctx: Context, obj: SObject, query: n.Query, item: n.SelectF
     if item.alias:
         raise ctx.error("MALFORMED_QUERY", call, f"unexpected token: '{item.alias}'")
     if group != "STANDARD" and (query.limit is None or query.limit > FIELDS_LIMIT):
-        raise ctx.error("MALFORMED_QUERY", call, f"The SOQL FIELDS function must have a LIMIT of at most {FIELDS_LIMIT}")
+        raise ctx.error("MALFORMED_QUERY", call,
+                        f"The SOQL FIELDS function must have a LIMIT of at most {FIELDS_LIMIT}")
     custom = [f for f in obj.fields.values() if f.name.lower().endswith("__c")]
     if group == "CUSTOM":
         return custom
