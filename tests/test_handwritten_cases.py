@@ -41,38 +41,6 @@ ALL_CODES = {
     "AMOUNT_SCALE_MISMATCH", "REFUND_FAILED", "REFUND_PENDING", "POSSIBLE_DUPLICATE_REFUND", "CHARGE_DISPUTED",
     "PAYMENT_INTENT_NOT_FOUND", "NO_STRIPE_REFERENCE", "GATEWAY_FAILURES",
 }
-_RETRY_LOG = "capture-retry-log-without-summary.json"
-_RLP_REFUND = "refund-linked-through-payment-only.json"
-#: Known trace defects: (file, subject) -> reason (strict xfail: the lead routes the fix).
-KNOWN_TRACE_FAILURES: dict[tuple[str, str], str] = {
-    (_RETRY_LOG, EXPECTED[_RETRY_LOG]["subjects"]["PaymentGatewayLog"][1]): (
-        "trace_fetch locates a PaymentGatewayLog subject only through its OrderPaymentSummaryId (locate(): "
-        "Id IN (SELECT OrderPaymentSummaryId FROM PaymentGatewayLog WHERE Id = ...)); a log whose only link is "
-        "ReferencedEntityId (the PaymentAuthorization) raises NotFoundError, exit 2"),
-    (_RLP_REFUND, EXPECTED[_RLP_REFUND]["subjects"]["Refund"]): (
-        "trace_fetch locates a Refund subject only through Refund.OrderPaymentSummaryId (a field the reference "
-        "marks unconfirmed); a Refund linked to its order through RefundLinePayment -> Payment raises "
-        "NotFoundError, exit 2"),
-}
-_METADATA = "metadata-order-id-differs.json"
-_METADATA_REASON = (
-    "trace_fetch._Trace._stripe_id: when Order Management does not hold the subject id itself and the "
-    "PaymentIntent has metadata.order_id, it returns the chain of that order number even when it is empty (the "
-    "storefront's number is not the OrderSummary's OrderNumber) and never falls back to the reference Order "
-    "Management holds (_reference_in_oms: the pi_, or the charge's txn_), so the trace says Order Management has no "
-    "order and reports no finding")
-KNOWN_TRACE_FAILURES.update({
-    (_METADATA, EXPECTED[_METADATA]["subjects"][kind]): _METADATA_REASON
-    for kind in ("payment_intent", "charge", "refund")
-})
-#: Known diagnose defects: file -> reason.
-KNOWN_DIAGNOSE_FAILURES: dict[str, str] = {
-    _RETRY_LOG: (
-        "diagnose() keeps only failed Capture rows whose OrderPaymentSummaryId is set (ops_ids from "
-        "r['OrderPaymentSummaryId'], rows taken from the chains' gateway_logs): a row linked only by "
-        "ReferencedEntityId is silently dropped instead of being diagnosed (spec: every Failed/Timeout Capture "
-        "row in the window is diagnosed)"),
-}
 
 
 def _subjects(entry: dict[str, Any]) -> list[tuple[str, str]]:
@@ -88,15 +56,8 @@ def _expected_codes(entry: dict[str, Any], subject: str) -> list[str]:
 
 
 def _trace_params() -> list[Any]:
-    params = []
-    for name, entry in EXPECTED.items():
-        for kind, subject in _subjects(entry):
-            marks = []
-            reason = KNOWN_TRACE_FAILURES.get((name, subject))
-            if reason:
-                marks.append(pytest.mark.xfail(strict=True, reason=reason))
-            params.append(pytest.param(name, kind, subject, marks=marks, id=f"{name[:-5]}-{kind}-{subject[-6:]}"))
-    return params
+    return [pytest.param(name, kind, subject, id=f"{name[:-5]}-{kind}-{subject[-6:]}")
+            for name, entry in EXPECTED.items() for kind, subject in _subjects(entry)]
 
 
 def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict[str, Any]:
@@ -172,11 +133,7 @@ def test_trace_through_a_subprocess(name: str) -> None:
 # --- diagnose: failed-capture causes over the whole file ----------------------------------------------
 
 
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=[pytest.mark.xfail(strict=True, reason=KNOWN_DIAGNOSE_FAILURES[name])]
-                 if name in KNOWN_DIAGNOSE_FAILURES else [])
-    for name in sorted(EXPECTED)
-])
+@pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_diagnose_causes(capsys: pytest.CaptureFixture[str], name: str) -> None:
     entry = EXPECTED[name]
     out = _run(capsys, ["diagnose", "--case", str(CASES / name), "--since", entry.get("since", DEFAULT_SINCE),

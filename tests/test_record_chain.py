@@ -123,7 +123,7 @@ def test_soql_is_recorded_in_order_and_built_with_format_soql(session, schema):
     assert f" FROM PaymentAuthorization WHERE Id IN ('{cases.PA_A1}')" in chain.soql[0]
     assert "(SELECT Id, PaymentAuthorizationNumber" in chain.soql[1] and "FROM PaymentAuthorizations" in chain.soql[1]
     assert f"WHERE OrderSummaryId IN ('{cases.OS_A}')" in chain.soql[1]
-    assert f"FROM RefundLinePayment WHERE Refund.OrderPaymentSummary.OrderSummaryId IN ('{cases.OS_A}')" \
+    assert f"FROM RefundLinePayment WHERE Payment.OrderPaymentSummary.OrderSummaryId IN ('{cases.OS_A}')" \
         in chain.soql[2]
 
 

@@ -2,13 +2,14 @@
 
 Exit status 0 when the command ran (whatever it found); 2 with a one-line message on standard error for
 bad input (unknown subject, malformed id, unreadable case file, a malformed date). Never a traceback for
-bad input.
+bad input, nor when the reader of standard output stops early (``python -m toolkit trace ... | head``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -78,8 +79,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: cannot read {getattr(exc, 'filename', None) or 'the file'}: {exc.strerror or exc}",
               file=sys.stderr)
         return 2
-    if args.format == "json":
-        print(json.dumps(result.to_json(), indent=1))
-    else:
-        sys.stdout.write(result.to_text())
+    text = json.dumps(result.to_json(), indent=1) + "\n" if args.format == "json" else result.to_text()
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (``| head``): nothing more to say, no traceback
+        _silence_stdout()
     return 0
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's final flush cannot raise BrokenPipeError again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):  # no real file descriptor (a captured stream): nothing left to flush there
+        pass

@@ -12,8 +12,10 @@ Refund -> RefundLinePayment -> Payment. :func:`chain_for` starts from any record
    PaymentGatewayLogs) when describe confirms those relationship names; for a name describe does not
    confirm, a batched ``OrderPaymentSummaryId IN (SELECT Id FROM OrderPaymentSummary WHERE ...)`` query
    on the child object instead, run concurrently.
-3. *refund lines*: RefundLinePayment through ``Refund.OrderPaymentSummary.OrderSummaryId IN (...)``,
-   concurrently with step 2.
+3. *refund lines*: RefundLinePayment through its Payment (``Payment.OrderPaymentSummary.OrderSummaryId IN
+   (...)``), with the Refund's fields read through the parent path ``Refund.*``, concurrently with step 2. A
+   Refund without OrderPaymentSummaryId (a field the reference marks unconfirmed) joins the chain this way,
+   through the Payment it refunds, at no extra request.
 
 With describe cached (a :class:`toolkit.queries.SchemaCache` passed as ``schema``, or ``relationships`` from
 :func:`child_relationships`) a chain costs at most 3 Salesforce requests (plus one per extra page of results);
@@ -121,7 +123,7 @@ def _fields(object_name: str, prefix: str = "") -> str:
 
 _HOPS: dict[str, tuple[tuple[str, str], ...]] = {
     "OrderPaymentSummary": (("OrderPaymentSummary", "OrderSummaryId"),),
-    "RefundLinePayment": (("RefundLinePayment", "RefundId"), ("Refund", "OrderPaymentSummaryId"),
+    "RefundLinePayment": (("RefundLinePayment", "PaymentId"), ("Payment", "OrderPaymentSummaryId"),
                           ("OrderPaymentSummary", "OrderSummaryId")),
     **{name: ((name, "OrderPaymentSummaryId"), ("OrderPaymentSummary", "OrderSummaryId"))
        for name in ("PaymentAuthorization", "Payment", "Refund", "PaymentGatewayLog")},
@@ -161,10 +163,10 @@ class _Scope:
     referenced_by: tuple[str, str] | None = None
 
     def on_summary(self, prefix: str = "") -> str:
-        """The condition on an OrderPaymentSummary reached through ``prefix`` (e.g. ``Refund.OrderPaymentSummary.``)."""
+        """The condition on an OrderPaymentSummary reached through ``prefix`` (``Payment.OrderPaymentSummary.``)."""
         if self.by == "semi-join" and self.referenced_by is not None:
             child, column = self.referenced_by
-            # the lookup beside the relationship: Refund.OrderPaymentSummary. -> Refund.OrderPaymentSummaryId
+            # the lookup beside the relationship: Payment.OrderPaymentSummary. -> Payment.OrderPaymentSummaryId
             left = (prefix[:-1] + "Id") if prefix else "Id"
             return format_soql(f"{left} IN (SELECT OrderPaymentSummaryId FROM {child} WHERE {column} IN {{values}})",
                                values=list(self.values))
@@ -199,14 +201,25 @@ def _batched_child_statement(child: str, scope: _Scope) -> str:
 
 
 def _refund_lines_statement(scope: _Scope, schema: SchemaCache) -> str:
-    where = scope.on_summary(_refund_to_summary(schema))
-    return f"SELECT {_fields('RefundLinePayment')} FROM RefundLinePayment WHERE {where} ORDER BY CreatedDate, Id"
+    """RefundLinePayment of the summaries' payments, each with its Refund's fields through the parent path."""
+    where = scope.on_summary(_line_to_summary(schema))
+    refund = _line_to_refund(schema)
+    select = ", ".join([_fields("RefundLinePayment"), _fields("Refund", refund + ".")])
+    return f"SELECT {select} FROM RefundLinePayment WHERE {where} ORDER BY CreatedDate, Id"
 
 
-def _refund_to_summary(schema: SchemaCache) -> str:
-    """``Refund.OrderPaymentSummary.`` read from describe (the prefix for ``OrderSummaryId``)."""
+def _line_to_summary(schema: SchemaCache) -> str:
+    """``Payment.OrderPaymentSummary.`` read from describe (the prefix for ``OrderSummaryId``)."""
     hops = _HOPS["RefundLinePayment"][:2]
     return "".join(f"{schema.parent_relationship(owner, lookup)}." for owner, lookup in hops)
+
+
+def _line_to_refund(schema: SchemaCache) -> str:
+    """``Refund``: RefundLinePayment's relationship to its Refund, read from describe."""
+    rel = schema.parent_relationship("RefundLinePayment", "RefundId")
+    if rel is None:
+        raise InputError("Describe of RefundLinePayment shows no relationship for RefundId.")
+    return rel
 
 
 def _locate_statement(object_name: str, path: str, column: str, values: Sequence[str]) -> str:
@@ -430,7 +443,17 @@ def _fetch(sf: Any, scope: _Scope, rels: ChildRelationships, schema: SchemaCache
         children[attr].extend(plain_record(r) for r in rows)
     for attr, rows in children.items():
         setattr(chain, attr, _sort(_unique(rows)))
-    chain.refund_line_payments = _sort([plain_record(r) for r in results[-1]])
+    refund_rel = _line_to_refund(schema)
+    lines, linked_refunds = [], []
+    for row in results[-1]:
+        plain = plain_record(row)
+        refund = plain.pop(refund_rel, None)
+        if isinstance(refund, dict) and refund.get("Id"):
+            linked_refunds.append(refund)
+        lines.append(plain)
+    chain.refund_line_payments = _sort(lines)
+    # a refund linked to the summaries only through its RefundLinePayment (no OrderPaymentSummaryId) joins here
+    chain.refunds = _sort(_unique([*linked_refunds, *chain.refunds]))
     return results
 
 

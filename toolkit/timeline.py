@@ -16,7 +16,7 @@ from typing import Any
 from toolkit.clock import parse_instant
 from toolkit.evidence import StripePaymentEvidence
 from toolkit.money import format_amount, from_salesforce, normalize_currency, to_major
-from toolkit.payment_state import from_unix, minor
+from toolkit.payment_state import from_unix, is_money_moving_refund, minor
 
 __all__ = ["TimelineRow", "salesforce_rows", "stripe_notes", "stripe_rows", "timeline"]
 
@@ -175,7 +175,8 @@ def _event_what(event_type: str, obj: Record) -> str:
         "charge.succeeded": f"Charge {oid} succeeded",
         "charge.expired": f"Authorization expired: charge {oid} released",
         "charge.failed": f"Charge {oid} failed ({obj.get('failure_code') or 'no failure code'})",
-        "charge.refunded": f"Charge {oid} refunded (total refunded so far)",
+        "charge.refunded": (f"Charge {oid} refunded (total refunded so far)" if obj.get("captured", True)
+                            else f"Charge {oid} authorization released, never captured (no money refunded)"),
         "charge.dispute.created": f"Dispute {oid} opened ({obj.get('reason') or 'no reason'})",
         "charge.dispute.closed": f"Dispute {oid} closed ({obj.get('status') or 'no status'})",
         "payment_intent.succeeded": f"PaymentIntent {oid} succeeded (amount received)",
@@ -231,9 +232,8 @@ def stripe_rows(evidence: StripePaymentEvidence) -> list[TimelineRow]:
                                     f"Charge {charge.get('id')} captured: {_fee(bt, currency)}", minor(bt, "amount"),
                                     bt.get("currency") or currency, bt.get("status")))
     for refund in evidence.refunds:
-        reason = f" ({refund.get('reason')})" if refund.get("reason") else ""
         rows.append(_stripe_row(from_unix(refund.get("created")), "Refund", str(refund.get("id")),
-                                f"Refund created{reason} (now {refund.get('status')})", minor(refund, "amount"),
+                                _refund_what(refund, evidence), minor(refund, "amount"),
                                 refund.get("currency") or currency, None))
     for event in evidence.events:
         event_type = str(event.get("type") or "")
@@ -244,6 +244,23 @@ def stripe_rows(evidence: StripePaymentEvidence) -> list[TimelineRow]:
                                 _event_what(event_type, obj), _event_amount(event_type, obj),
                                 obj.get("currency") or currency, obj.get("status")))
     return rows
+
+
+def _refund_what(refund: Record, evidence: StripePaymentEvidence) -> str:
+    """What a Stripe refund object records: money returned, or the release of money never captured (an expired
+    or canceled authorization, the uncaptured remainder of a partial capture), which refunds nothing."""
+    status = refund.get("status")
+    if status in ("failed", "canceled") or is_money_moving_refund(refund, evidence):
+        reason = f" ({refund.get('reason')})" if refund.get("reason") else ""
+        return f"Refund created{reason} (now {status})"
+    pi = evidence.payment_intent
+    if refund.get("reason") == "expired_uncaptured_charge" or pi.get("cancellation_reason") in ("automatic", "expired"):
+        what = "Authorization released (expired)"
+    elif pi.get("status") == "canceled":
+        what = f"Authorization released (PaymentIntent canceled: {pi.get('cancellation_reason') or 'no reason'})"
+    else:
+        what = "Uncaptured remainder released"
+    return f"{what}; no money was refunded (Stripe refund object, now {status})"
 
 
 def stripe_notes(evidence: StripePaymentEvidence) -> list[str]:

@@ -132,8 +132,18 @@ def ops_evidence(ops: Record, chain: RecordChain, fetched: Fetched, stripe: Mapp
     def mine(records: list[Record]) -> list[Record]:
         return [r for r in records if r.get("OrderPaymentSummaryId") == ops_id]
 
-    authorizations, payments, refunds = mine(chain.authorizations), mine(chain.payments), mine(chain.refunds)
+    authorizations, payments = mine(chain.authorizations), mine(chain.payments)
+    # a Refund without OrderPaymentSummaryId belongs to the summary of the Payment its RefundLinePayment names
+    payment_ids = {r.get("Id") for r in payments}
+    through_lines = {line.get("RefundId") for line in chain.refund_line_payments
+                     if line.get("PaymentId") in payment_ids}
+    refunds = [r for r in chain.refunds if r.get("OrderPaymentSummaryId") == ops_id
+               or (not r.get("OrderPaymentSummaryId") and r.get("Id") in through_lines)]
     refund_ids = {r.get("Id") for r in refunds}
+    # a gateway log without OrderPaymentSummaryId belongs to the summary of the record it references
+    record_ids = {r.get("Id") for r in [*authorizations, *payments, *refunds]} - {None}
+    logs = [r for r in chain.gateway_logs if r.get("OrderPaymentSummaryId") == ops_id
+            or (not r.get("OrderPaymentSummaryId") and r.get("ReferencedEntityId") in record_ids)]
     references = [ref for obj, records in (("PaymentAuthorization", authorizations), ("Payment", payments))
                   for record in records if (ref := _reference(record, obj, currency, fetched, key_live)) is not None]
     resolved = sorted({ref.resolved_payment_intent for ref in references if ref.resolved_payment_intent})
@@ -145,7 +155,7 @@ def ops_evidence(ops: Record, chain: RecordChain, fetched: Fetched, stripe: Mapp
         payments=payments,
         refunds=refunds,
         refund_line_payments=[r for r in chain.refund_line_payments if r.get("RefundId") in refund_ids],
-        gateway_logs=mine(chain.gateway_logs),
+        gateway_logs=logs,
         references=references,
         stripe=[stripe[pi] for pi in resolved if pi in stripe],
     )

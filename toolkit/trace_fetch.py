@@ -20,6 +20,17 @@ A *round* is a set of requests sent together; a trace takes two rounds, three at
   FROM <object> WHERE Id = ...)``) returning the order and the summary's Stripe references; round 2 the
   chain beside those PaymentIntents; round 3 the events.
 
+Fallbacks (rare, each costs requests beyond the budget above, and says so in the benchmark notes):
+
+- ``metadata.order_id`` is a hint, the reference Order Management holds is the bridge: when the chain of the
+  metadata's order number is empty (the storefront's number is not the OrderSummary's OrderNumber), the
+  summaries holding the reference (the ``pi_`` on a PaymentAuthorization, or the charge's ``txn_`` on a
+  checkout Payment) are fetched in one more round (2 statements).
+- a Refund without OrderPaymentSummaryId (a field the reference marks unconfirmed): its RefundLinePayments,
+  read with their Payment's order and references through parent paths, locate the order (1 more statement).
+- a PaymentGatewayLog without OrderPaymentSummaryId: the log's ReferencedEntityId (a PaymentAuthorization,
+  Payment or Refund) locates the summary (2 more statements, sequential); the log itself joins the chain.
+
 The events are listed by :data:`~toolkit.stripe_lookups.TRACE_EVENT_TYPES` in the PaymentIntents' own window
 (:func:`~toolkit.stripe_lookups.event_window`) once the PaymentIntents are known, so one page usually
 holds them all. References on the chain that no earlier round fetched (a second summary's PaymentIntent)
@@ -31,7 +42,7 @@ from __future__ import annotations
 
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,7 +50,7 @@ import stripe
 from simple_salesforce import format_soql
 
 from toolkit.clock import parse_instant
-from toolkit.errors import NotFoundError
+from toolkit.errors import NotFoundError, ToolkitError
 from toolkit.frames import plain_record
 from toolkit.queries.schema_cache import SchemaCache
 from toolkit.queries.templates import field_set
@@ -88,11 +99,14 @@ class Fetched:
 @dataclass(frozen=True)
 class Located:
     """What a locate query found: the OrderSummaries (through the parent path), the ``pi_``/``txn_``
-    references of the summaries it matched, and the statement run."""
+    references of the summaries it matched, and the statement run (``before``: statements run earlier to get
+    there, ``logs``: gateway logs read on the way that the summaries' own logs may not include)."""
 
     orders: list[Record]
     references: list[str]
     soql: str
+    before: tuple[str, ...] = ()
+    logs: tuple[Record, ...] = ()
 
 
 # --- Salesforce -----------------------------------------------------------------------------------------
@@ -118,21 +132,28 @@ class _Salesforce:
         chain = chain_of_summaries(self.sf, **start, relationships=self.relationships, executor=self.pool,
                                    schema=self.schema)
         if located is not None:
-            chain.soql.insert(0, located.soql)
+            chain.soql[:0] = [*located.before, located.soql]
+            known = {log.get("Id") for log in chain.gateway_logs}
+            extra = [log for log in located.logs if log.get("Id") not in known]
+            if extra:
+                chain.gateway_logs = sorted([*chain.gateway_logs, *extra],
+                                            key=lambda r: (r.get("CreatedDate") or "", r.get("Id") or ""))
         return chain
 
-    def locate(self, object_name: str, column: str, value: str) -> Located:
-        """The summaries a record names (``object_name.column = value``; OrderPaymentSummary.Id itself), with
-        their OrderSummary through the parent path and their authorizations' and payments' references."""
+    def locate(self, object_name: str, column: str, value: str | list[str]) -> Located:
+        """The summaries a record names (``object_name.column = value``, or ``IN`` a list; OrderPaymentSummary.Id
+        itself), with their OrderSummary through the parent path and their authorizations' and payments'
+        references."""
         order_rel = self.schema.parent_relationship("OrderPaymentSummary", "OrderSummaryId") or "OrderSummary"
         select = ["Id", "OrderSummaryId", *(f"{order_rel}.{f}" for f in field_set("OrderSummary"))]
         children = [name for child in ("PaymentAuthorization", "Payment")
                     if (name := self.relationships.name("OrderPaymentSummary", child, "OrderPaymentSummaryId"))]
         select.extend(f"(SELECT Id, GatewayRefNumber FROM {name})" for name in children)
+        op = "IN" if isinstance(value, list) else "="
         if object_name == "OrderPaymentSummary":
-            where = format_soql(f"{column} = {{}}", value)
+            where = format_soql(f"{column} {op} {{}}", value)
         else:
-            where = format_soql(f"Id IN (SELECT OrderPaymentSummaryId FROM {object_name} WHERE {column} = {{}})",
+            where = format_soql(f"Id IN (SELECT OrderPaymentSummaryId FROM {object_name} WHERE {column} {op} {{}})",
                                 value)
         soql = f"SELECT {', '.join(select)} FROM OrderPaymentSummary WHERE {where} ORDER BY CreatedDate, Id"
         rows = [plain_record(r) for r in self.sf.query_all(soql)["records"]]
@@ -141,6 +162,58 @@ class _Salesforce:
                 for child in r.get(name) or []}
         return Located(sorted(orders, key=lambda o: (o.get("OrderNumber") or "", o["Id"])),
                        sorted(ref for ref in refs if ref.startswith(("pi_", "txn_"))), soql)
+
+    def locate_record(self, object_name: str, record_id: str) -> Located:
+        """:meth:`locate` by the record's Id; a Refund or a PaymentGatewayLog without OrderPaymentSummaryId is
+        followed through its RefundLinePayments or its ReferencedEntityId (module docstring: fallbacks)."""
+        located = self.locate(object_name, "Id", record_id)
+        if located.orders:
+            return located
+        if object_name == "Refund":
+            return self._through_refund_lines(record_id, (*located.before, located.soql))
+        if object_name == "PaymentGatewayLog":
+            return self._through_referenced_entity(record_id, (*located.before, located.soql))
+        return located
+
+    def _through_refund_lines(self, refund_id: str, before: tuple[str, ...]) -> Located:
+        """The orders of the Payments a Refund's RefundLinePayments name, read through the parent path in one
+        statement, with those payments' references (their own ``txn_``, their authorization's ``pi_``)."""
+        to_payment = self.schema.parent_relationship("RefundLinePayment", "PaymentId") or "Payment"
+        to_auth = self.schema.parent_relationship("Payment", "PaymentAuthorizationId") or "PaymentAuthorization"
+        to_ops = self.schema.parent_relationship("Payment", "OrderPaymentSummaryId") or "OrderPaymentSummary"
+        to_order = self.schema.parent_relationship("OrderPaymentSummary", "OrderSummaryId") or "OrderSummary"
+        order_path = f"{to_payment}.{to_ops}.{to_order}"
+        select = ["Id", "PaymentId", f"{to_payment}.GatewayRefNumber", f"{to_payment}.{to_auth}.GatewayRefNumber",
+                  *(f"{order_path}.{f}" for f in field_set("OrderSummary"))]
+        soql = format_soql(f"SELECT {', '.join(select)} FROM RefundLinePayment WHERE RefundId = {{}} "
+                           "ORDER BY CreatedDate, Id", refund_id)
+        rows = [plain_record(r) for r in self.sf.query_all(soql)["records"]]
+        orders: dict[str, Record] = {}
+        refs: set[str] = set()
+        for row in rows:
+            payment = row.get(to_payment) or {}
+            order = ((payment.get(to_ops) or {}).get(to_order)) or {}
+            if order.get("Id"):
+                orders[order["Id"]] = order
+            refs |= {str(ref or "").strip() for ref in (payment.get("GatewayRefNumber"),
+                                                         (payment.get(to_auth) or {}).get("GatewayRefNumber"))}
+        return Located(sorted(orders.values(), key=lambda o: (o.get("OrderNumber") or "", o["Id"])),
+                       sorted(ref for ref in refs if ref.startswith(("pi_", "txn_"))), soql, before)
+
+    def _through_referenced_entity(self, log_id: str, before: tuple[str, ...]) -> Located:
+        """The summaries of the record a gateway log references (ReferencedEntityId), with the log itself."""
+        soql = format_soql(f"SELECT {', '.join(field_set('PaymentGatewayLog'))} FROM PaymentGatewayLog "
+                           "WHERE Id = {}", log_id)
+        logs = [plain_record(r) for r in self.sf.query_all(soql)["records"]]
+        referenced = str((logs[0] if logs else {}).get("ReferencedEntityId") or "")
+        try:
+            object_name = self.schema.object_for_id(referenced) if referenced else None
+        except ToolkitError:  # a malformed id or a prefix no object has: nothing to follow
+            object_name = None
+        if object_name not in ("PaymentAuthorization", "Payment", "Refund"):
+            return Located([], [], soql, before, tuple(logs))
+        found = self.locate_record(str(object_name), referenced)
+        return replace(found, before=(*before, soql, *found.before), logs=(*logs, *found.logs))
 
 
 # --- Stripe ---------------------------------------------------------------------------------------------
@@ -320,22 +393,37 @@ class _Plan:
         order_number = (pi.get("metadata") or {}).get("order_id")
         if order_number:  # the storefront wrote the order number: the whole order in one round
             if located is not None:  # one request already spent on the locate: 2 statements left
-                return self.sfx.chain_of(order_numbers=[str(order_number)])
-            return self.sfx.chain(order_numbers=[str(order_number)])
+                chain = self.sfx.chain_of(order_numbers=[str(order_number)])
+            else:
+                chain = self.sfx.chain(order_numbers=[str(order_number)])
+            if not chain.is_empty:
+                return chain
+            # the metadata is a hint (the storefront's number need not be Order Management's): the reference
+            # Order Management holds is the bridge, fetched in one more round
+            fallback = self._by_reference(pi, located, semi_join=True)
+            fallback.soql[:0] = chain.soql
+            return fallback
+        return self._by_reference(pi, located)
+
+    def _by_reference(self, pi: Record, located: Located | None, *, semi_join: bool = False) -> RecordChain:
+        """The chain of the summaries holding the reference Order Management keeps for ``pi`` (none when the
+        round-1 locate already looked for it). ``semi_join`` (or a locate already spent): only those summaries,
+        in one round of 2 statements; otherwise locate, then the whole orders (3 statements, 2 rounds)."""
+        value = self.subject.value
         held_by, reference = _reference_in_oms(pi)
         if reference is None:
             return RecordChain()
-        if located is not None:
-            if reference == value:  # the locate of round 1 already looked for it
-                return RecordChain()
-            # one request spent: the summaries holding the reference, in one round (not their orders' others)
+        if located is not None and reference == value:  # the locate of round 1 already looked for it
+            return RecordChain()
+        if located is not None or semi_join:
+            # the summaries holding the reference, in one round (not their orders' others)
             return self.sfx.chain_of(referenced_by=(held_by, "GatewayRefNumber", [reference]))
         found = self.sfx.locate(held_by, "GatewayRefNumber", reference)
         return self.sfx.chain_of(found) if found.orders else RecordChain(soql=[found.soql])
 
     def _record_id(self) -> RecordChain:
         kind, value = self.subject.kind, self.subject.value
-        located = self.sfx.locate(str(kind), "Id", value)
+        located = self.sfx.locate_record(str(kind), value)
         if not located.orders:
             raise NotFoundError(f"No {kind} {value} in Salesforce, or no order behind it.")
         resolving = [self.pool.submit(self.st.resolve, ref) for ref in located.references]
@@ -405,8 +493,8 @@ def _about(event: Record, pis: set[str], charges: set[str]) -> bool:
 
 
 def _reference_in_oms(pi: Record) -> tuple[str, str | None]:
-    """Where Order Management writes a PaymentIntent without ``metadata.order_id``: the ``pi_`` on the
-    authorization (manual capture) or the charge's ``txn_`` on the payment (captured at checkout)."""
+    """Where Order Management writes a PaymentIntent, the bridge whatever its ``metadata.order_id`` says: the ``pi_``
+    on the authorization (manual capture) or the charge's ``txn_`` on the payment (captured at checkout)."""
     _, charge, _, _ = split_expanded(pi)
     txn = (charge or {}).get("balance_transaction")
     if pi.get("capture_method") != "manual" and isinstance(txn, str):
