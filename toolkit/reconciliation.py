@@ -4,6 +4,10 @@ Quantities (``specs/findings.md``): authorized, captured, refunded and available
 side reads the OPS rollups; the Stripe side sums the PaymentIntents the OPS's references resolved to,
 through the shared quantities of :mod:`toolkit.payment_state`. When the Stripe side is incomplete (a
 reference Stripe does not have, or none at all) Stripe's amounts are None, never a misleading zero.
+
+"Authorized" on the Stripe side counts only manual-capture PaymentIntents: a PaymentIntent captured at
+checkout reaches Order Management as a Sale Payment with no PaymentAuthorization (so AuthorizationAmount
+stays 0), and counting its authorization would show a difference that is not one.
 """
 
 from __future__ import annotations
@@ -103,7 +107,8 @@ def reconcile_ops(evidence: OpsEvidence) -> list[ReconciliationRow]:
             return sum(values, to_major(0, currency))
 
         stripe = {
-            "authorized": total([_authorized(pe, currency) for pe in pes]),
+            "authorized": total([_authorized(pe, currency) for pe in pes
+                                 if pe.payment_intent.get("capture_method") == "manual"]),
             "captured": total([stripe_captured(pe, currency) for pe in pes]),
             "refunded": total([stripe_refunded(pe, currency) for pe in pes]),
             "available to capture": total([to_major(minor(pe.payment_intent, "amount_capturable"), currency)
