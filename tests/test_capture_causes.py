@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
-from types import ModuleType
 
+import analysis_builders as b
 import pytest
 
 from toolkit.capture_causes import (
@@ -27,16 +25,6 @@ from toolkit.errors import InputError
 from toolkit.evidence import StripePaymentEvidence
 from toolkit.remediation import CAUSE_REMEDIATION
 
-
-def _load_builders() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("analysis_builders", Path(__file__).with_name("analysis_builders.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-b = _load_builders()
 CREATED, DAY, HOUR, NOW = b.CREATED, b.DAY, b.HOUR, b.NOW
 
 

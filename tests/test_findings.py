@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
-from pathlib import Path
-from types import ModuleType
 
+import analysis_builders as b
 import pytest
 
 from toolkit.evidence import StripePaymentEvidence
@@ -41,16 +39,6 @@ from toolkit.findings import (
 from toolkit.payment_state import stripe_captured, stripe_refunded
 from toolkit.remediation import FINDING_REMEDIATION
 
-
-def _load_builders() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("analysis_builders", Path(__file__).with_name("analysis_builders.py"))
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-b = _load_builders()
 CREATED, DAY, HOUR, NOW = b.CREATED, b.DAY, b.HOUR, b.NOW
 
 

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 
 import pandas as pd
 import pytest
+import soql_cases as cases
 
 from toolkit.frames import flatten_record, parse_json_text, plain_record, records_frame, select_columns
 from toolkit.session import connect
-
-_spec = importlib.util.spec_from_file_location("soql_cases", Path(__file__).with_name("soql_cases.py"))
-cases = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cases)
 
 
 @pytest.fixture(scope="module")

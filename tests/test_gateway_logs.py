@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pandas as pd
 import pytest
+import soql_cases as cases
 
 from toolkit.errors import InputError
 from toolkit.gateway_logs import GATEWAY_LOG_COLUMNS, gateway_logs, gateway_logs_soql
 from toolkit.session import connect
-
-_spec = importlib.util.spec_from_file_location("soql_cases", Path(__file__).with_name("soql_cases.py"))
-cases = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cases)
 
 SELECT = ("SELECT Id, OrderPaymentSummaryId, ReferencedEntityId, Request, Response, SfRefNumber, SfResultCode, "
           "GatewayRefNumber, GatewayAuthCode, GatewayDate, GatewayMessage, GatewayResultCode, "

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
+import soql_cases as cases
 
 from toolkit.errors import InputError, NotFoundError
 from toolkit.queries import ChildRelationships, SchemaCache
 from toolkit.record_chain import chain_for, chain_schema, child_relationships, resolve_subject_record
 from toolkit.session import connect
-
-_spec = importlib.util.spec_from_file_location("soql_cases", Path(__file__).with_name("soql_cases.py"))
-cases = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cases)
 
 ORDER_A = {
     "order_summaries": [cases.OS_A],

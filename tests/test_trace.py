@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
+import trace_cases as cases
 
 from toolkit.errors import InputError, NotFoundError
 from toolkit.session import connect
 from toolkit.trace_fetch import SALESFORCE_BUDGET, STRIPE_BUDGET
-
-_spec = importlib.util.spec_from_file_location("trace_cases", Path(__file__).parent / "trace_cases.py")
-cases = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(cases)
 
 SUBJECTS = [cases.PI, cases.CH, cases.RE, cases.ORDER, cases.OS_ID, cases.OPS_ID, cases.PA_ID, cases.PGL_ID,
             cases.OS_ID[:15]]
