@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ class Session:
     def is_sandbox(self) -> bool:
         return self.sandbox is not None
 
-    def now(self):
+    def now(self) -> datetime:
         return self.clock.now()
 
     def trace(self, subject: Any) -> Any:
