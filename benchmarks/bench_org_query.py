@@ -7,7 +7,8 @@ Builds 10,000 Payments, each with a PaymentAuthorization -> OrderPaymentSummary 
                   PaymentAuthorization.OrderPaymentSummary.OrderSummaryId FROM Payment")
 
 through simple-salesforce on the in-process sandbox. Prints the figures and the target (< 2 s); exits 1
-when the target is missed. Run: ``python benchmarks/bench_org_query.py``.
+when the target is missed or the answer is wrong. Run: ``python benchmarks/bench_org_query.py``, from an
+environment where the project is installed (``pip install -e .``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 import time
 from typing import Any
 
-from toolkit.salesforce_ids import to_18
+from toolkit.core.ids import to_18
 from toolkit.sandbox import Sandbox
 
 ROWS = 10_000

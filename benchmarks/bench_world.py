@@ -4,7 +4,8 @@ Times ``toolkit.sandbox.world.generate.generate(10000, 0.1, seed=1)`` with ``tim
 ``--runs``, default 3): storefront checkouts, connector captures and refunds, Dashboard actions and the
 timeline over 30 simulated days, org records loaded once (bulk writer), rollups computed. Also times
 saving the result as a case file. Prints the figures and the target (< 60 s); exits 1 when it is missed.
-Run: ``python benchmarks/bench_world.py [--orders N] [--runs R]``.
+Run: ``python benchmarks/bench_world.py [--orders N] [--runs R]``, from an environment where the project is
+installed (``pip install -e .``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--orders", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
     timings = []
     box = None
     for _ in range(args.runs):

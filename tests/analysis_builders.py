@@ -12,9 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from toolkit.clock import parse_instant
-from toolkit.evidence import OpsEvidence, StripePaymentEvidence, StripeReference
-from toolkit.money import from_salesforce
+from toolkit.analysis.evidence import OpsEvidence, StripePaymentEvidence, StripeReference
+from toolkit.core.clock import parse_instant
+from toolkit.core.money import from_salesforce
 
 CASES = Path(__file__).parent / "data" / "cases"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.salesforce_ids import to_18
+from toolkit.core.ids import to_18
 
 
 def sf_id(prefix: str, n: int) -> str:

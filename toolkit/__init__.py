@@ -1,30 +1,94 @@
 """Investigation toolkit for orders paid through the Stripe Connector for Salesforce Order Management.
 
 Start with :func:`connect`, then ``session.trace(subject)`` or :func:`diagnose`. Everything listed in
-``__all__`` is the public API; other modules may change.
+``__all__`` is the public API; other modules may change. The layers and their import rules are in the
+README ("Module map").
 """
 
 from __future__ import annotations
 
-from toolkit import queries
-from toolkit.capture_causes import CaptureDiagnosis, Cause, Retryable, diagnose_capture_failure
-from toolkit.clock import Clock, LiveClock
-from toolkit.diagnose import Diagnosis, diagnose
-from toolkit.errors import CaseFileError, InputError, NotFoundError, ToolkitError
-from toolkit.evidence import OpsEvidence, StripePaymentEvidence, StripeReference
-from toolkit.findings import Finding, FindingCode, Severity, findings_for_ops
-from toolkit.frames import records_frame
-from toolkit.gateway_logs import gateway_logs
-from toolkit.money import format_amount, from_salesforce, to_major, to_minor
-from toolkit.record_chain import RecordChain, chain_for
-from toolkit.session import Session, connect
-from toolkit.trace import Trace, trace
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from toolkit.analysis.capture_causes import CaptureDiagnosis, Cause, Retryable, diagnose_capture_failure
+    from toolkit.analysis.evidence import OpsEvidence, StripePaymentEvidence, StripeReference
+    from toolkit.analysis.findings import Finding, FindingCode, Severity, findings_for_ops
+    from toolkit.core.clock import Clock, LiveClock
+    from toolkit.core.money import format_amount, from_salesforce, to_major, to_minor
+    from toolkit.errors import (
+        AccessDeniedError,
+        BudgetExceededError,
+        CaseFileError,
+        InputError,
+        NotFoundError,
+        ServiceError,
+        ServiceUnavailableError,
+        ToolkitError,
+    )
+    from toolkit.investigate.diagnose import Diagnosis, diagnose
+    from toolkit.investigate.trace import Trace, trace
+    from toolkit.salesforce import queries
+    from toolkit.salesforce.frames import records_frame
+    from toolkit.salesforce.gateway import SalesforceGateway
+    from toolkit.salesforce.gateway_logs import gateway_logs
+    from toolkit.salesforce.record_chain import RecordChain, chain_for
+    from toolkit.session import DataSource, Session, connect
+    from toolkit.stripe.gateway import StripeGateway, StripeObjectMissing
+
+#: Where each public name lives. Names load on first use (PEP 562), so importing one layer (the pure analysis,
+#: say) never drags in the clients, pandas or the sandbox through this package's ``__init__``.
+_PUBLIC: dict[str, str] = {
+    "AccessDeniedError": "toolkit.errors",
+    "BudgetExceededError": "toolkit.errors",
+    "CaptureDiagnosis": "toolkit.analysis.capture_causes",
+    "CaseFileError": "toolkit.errors",
+    "Cause": "toolkit.analysis.capture_causes",
+    "Clock": "toolkit.core.clock",
+    "DataSource": "toolkit.session",
+    "Diagnosis": "toolkit.investigate.diagnose",
+    "Finding": "toolkit.analysis.findings",
+    "FindingCode": "toolkit.analysis.findings",
+    "InputError": "toolkit.errors",
+    "LiveClock": "toolkit.core.clock",
+    "NotFoundError": "toolkit.errors",
+    "OpsEvidence": "toolkit.analysis.evidence",
+    "RecordChain": "toolkit.salesforce.record_chain",
+    "Retryable": "toolkit.analysis.capture_causes",
+    "SalesforceGateway": "toolkit.salesforce.gateway",
+    "ServiceError": "toolkit.errors",
+    "ServiceUnavailableError": "toolkit.errors",
+    "Session": "toolkit.session",
+    "Severity": "toolkit.analysis.findings",
+    "StripeGateway": "toolkit.stripe.gateway",
+    "StripeObjectMissing": "toolkit.stripe.gateway",
+    "StripePaymentEvidence": "toolkit.analysis.evidence",
+    "StripeReference": "toolkit.analysis.evidence",
+    "ToolkitError": "toolkit.errors",
+    "Trace": "toolkit.investigate.trace",
+    "chain_for": "toolkit.salesforce.record_chain",
+    "connect": "toolkit.session",
+    "diagnose": "toolkit.investigate.diagnose",
+    "diagnose_capture_failure": "toolkit.analysis.capture_causes",
+    "findings_for_ops": "toolkit.analysis.findings",
+    "format_amount": "toolkit.core.money",
+    "from_salesforce": "toolkit.core.money",
+    "gateway_logs": "toolkit.salesforce.gateway_logs",
+    "queries": "toolkit.salesforce.queries",
+    "records_frame": "toolkit.salesforce.frames",
+    "to_major": "toolkit.core.money",
+    "to_minor": "toolkit.core.money",
+    "trace": "toolkit.investigate.trace",
+}
 
 __all__ = [
+    "AccessDeniedError",
+    "BudgetExceededError",
     "CaptureDiagnosis",
     "CaseFileError",
     "Cause",
     "Clock",
+    "DataSource",
     "Diagnosis",
     "Finding",
     "FindingCode",
@@ -34,8 +98,13 @@ __all__ = [
     "OpsEvidence",
     "RecordChain",
     "Retryable",
+    "SalesforceGateway",
+    "ServiceError",
+    "ServiceUnavailableError",
     "Session",
     "Severity",
+    "StripeGateway",
+    "StripeObjectMissing",
     "StripePaymentEvidence",
     "StripeReference",
     "ToolkitError",
@@ -54,3 +123,17 @@ __all__ = [
     "to_minor",
     "trace",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _PUBLIC.get(name)
+    if module is None:
+        raise AttributeError(f"module 'toolkit' has no attribute {name!r}")
+    loaded = importlib.import_module(module)
+    value = loaded if name == "queries" else getattr(loaded, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,4 +1,4 @@
-"""Case files (``shared/specs/case-file.md``): load both halves into a Sandbox, dump them back.
+"""Case files (``docs/case-file.md``): load both halves into a Sandbox, dump them back.
 
 This module checks the envelope (format, clock, top-level keys) and delegates each half to its owner:
 ``Org.load_records`` / ``Org.dump_records`` and ``StripeAccount.load_objects`` /
@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.clock import parse_instant
+from toolkit.core.clock import parse_instant
 from toolkit.errors import CaseFileError
 
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """The Stripe connector for Salesforce Order Management, inside the sandbox org.
 
-Serves the Commerce Payments Connect REST endpoints (``shared/reference/salesforce-oms.md``, "The flow"):
+Serves the Commerce Payments Connect REST endpoints (``docs/reference.md``, "The flow"):
 
 - ``POST commerce/payments/authorizations/{id}/captures``: capture the PaymentIntent named by the
   authorization's ``GatewayRefNumber`` (amount in major units -> minor units by the currency's exponent).
@@ -46,9 +46,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from toolkit.core.ids import normalize_id
+from toolkit.core.money import from_salesforce, to_minor
 from toolkit.errors import InputError
-from toolkit.money import from_salesforce, to_minor
-from toolkit.salesforce_ids import normalize_id
 from toolkit.sandbox.org.app import ApiError, RequestInfo
 from toolkit.sandbox.org_writer import OrgWriter, RecordWriter, sf_amount, sf_datetime
 from toolkit.sandbox.stripe_calls import Mode, StripeCalls, StripeOutcome, StripeTimeout

@@ -10,7 +10,7 @@ import requests
 import simple_salesforce
 import stripe
 
-from toolkit.clock import Clock
+from toolkit.core.clock import Clock
 from toolkit.sandbox.transport import RequestLog, WSGIAdapter
 
 SALESFORCE_ORIGIN = "https://org.sandbox.invalid"

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
 
-from toolkit.money import normalize_currency, to_minor
+from toolkit.core.money import normalize_currency, to_minor
 from toolkit.sandbox.org_writer import OrgWriter, RecordWriter, sf_amount, sf_datetime
 
 if TYPE_CHECKING:

@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -257,13 +258,16 @@ class WSGIAdapter(BaseAdapter):
         response.encoding = "utf-8"
         response.url = request.url or ""
         response.request = request
-        response.reason = _REASONS.get(status, "")
+        response.reason = _phrase(status)
         return response
 
     def close(self) -> None:  # nothing to release
         pass
 
 
-_REASONS = {200: "OK", 201: "Created", 204: "No Content", 300: "Multiple Choices", 400: "Bad Request",
-            401: "Unauthorized", 402: "Request Failed", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
-            409: "Conflict", 429: "Too Many Requests", 500: "Internal Server Error", 503: "Service Unavailable"}
+def _phrase(status: int) -> str:
+    """The standard reason phrase of an HTTP status (empty for a code outside the standard)."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

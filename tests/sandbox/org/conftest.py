@@ -12,17 +12,13 @@ import simple_salesforce
 
 from toolkit.sandbox import Sandbox
 
-_TESTS = Path(__file__).resolve().parents[2]
-_REPO = _TESTS.parent
+CASES = Path(__file__).resolve().parents[2] / "data" / "cases"
 CASE_NAME = "expired-authorization.json"
 
 
 def case_path(name: str = CASE_NAME) -> Path:
-    """The test copy of a case file, else the one in ``shared/`` beside the checkout."""
-    copy_in_tests = _TESTS / "data" / "cases" / name
-    if copy_in_tests.exists():
-        return copy_in_tests
-    return _REPO.parent / "shared" / "cases" / name
+    """The case file ``name`` in the repository's ``tests/data/cases/``."""
+    return CASES / name
 
 
 @pytest.fixture(scope="session")

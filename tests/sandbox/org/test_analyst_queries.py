@@ -15,7 +15,7 @@ import pytest
 import simple_salesforce
 from simple_salesforce.exceptions import SalesforceMalformedRequest, SalesforceResourceNotFound
 
-from toolkit.salesforce_ids import to_18
+from toolkit.core.ids import to_18
 from toolkit.sandbox import Sandbox
 
 CASE = Path(__file__).with_name("data") / "soql-conformance.json"

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from toolkit.core.ids import to_18
 from toolkit.errors import CaseFileError
-from toolkit.salesforce_ids import to_18
 from toolkit.sandbox import Sandbox
 
 OS_ID = "1OsHxK0E0000001KFA"

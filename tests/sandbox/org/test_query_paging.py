@@ -8,7 +8,7 @@ import pytest
 import simple_salesforce
 from simple_salesforce.exceptions import SalesforceMalformedRequest
 
-from toolkit.salesforce_ids import to_18
+from toolkit.core.ids import to_18
 from toolkit.sandbox import Sandbox
 
 ROWS = 5000

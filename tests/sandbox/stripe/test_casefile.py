@@ -1,10 +1,12 @@
-"""The Stripe half of case files: round trip, invariants refused with messages, fixture key sets, speed."""
+"""The Stripe half of case files: round trip, invariants refused with messages, fixture key sets, scale.
+
+Loading speed is a benchmark, not a test: ``python benchmarks/bench_sandbox.py``.
+"""
 
 from __future__ import annotations
 
 import copy
 import json
-import time
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,8 @@ from toolkit.sandbox.stripe.objects import key_sets
 PI_ID = "pi_3Q0SM8zJpqHmSKkAdDeUpQyU"
 CH_ID = "ch_3QnysWH7Oztf1TICzFD2Ou3q"
 RE_ID = "re_3Q6wlMpLvBjvj4IZUxRtRk2P"
-FIXTURES = Path("/work/shared/reference/stripe-openapi-fixtures3.json")
+#: Stripe's published example objects (stripe/openapi, MIT licence): see tests/data/stripe/README.md.
+FIXTURES = Path(__file__).resolve().parents[2] / "data" / "stripe" / "stripe-openapi-fixtures3.json"
 
 
 def _objects(case):
@@ -116,11 +119,11 @@ def test_refuses_currency_mismatch_and_livemode_mismatch(expired_case):
 
 def test_fixture_key_sets_match_the_fixtures_and_every_response(box, client, auto_pi):
     sets = key_sets()
-    if FIXTURES.exists():  # the shared reference beside the checkout
-        resources = json.loads(FIXTURES.read_text(encoding="utf-8"))["resources"]
-        for kind, keys in sets.items():
-            assert list(keys) == list(resources[kind]), kind
-            assert all(value in (None, False, {}, []) for value in keys.values()), kind
+    resources = json.loads(FIXTURES.read_text(encoding="utf-8"))["resources"]
+    assert sets, "no key sets"
+    for kind, keys in sets.items():
+        assert list(keys) == list(resources[kind]), kind
+        assert all(value in (None, False, {}, []) for value in keys.values()), kind
     pi = auto_pi(amount=5000)
     refund = client.v1.refunds.create(params={"payment_intent": pi.id, "amount": 100})
     charge = client.v1.charges.retrieve(pi.latest_charge)
@@ -147,7 +150,7 @@ def test_a_world_rebuilds_identically():
     assert json.dumps(build()) == json.dumps(build())
 
 
-def test_loading_tens_of_thousands_of_objects_is_fast():
+def test_loading_tens_of_thousands_of_objects():
     box = Sandbox()
     box.clock.set("2026-11-01T00:00:00Z")
     account = box.stripe
@@ -164,8 +167,5 @@ def test_loading_tens_of_thousands_of_objects_is_fast():
             text = text.replace(f'"{prefix}', f'"{prefix}{copy_index}')
         big.extend(json.loads(text))
     assert len(big) > 20000
-    start = time.perf_counter()
-    box.stripe.load_objects(big, livemode=False)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 5, elapsed
+    box.stripe.load_objects(big, livemode=False)  # its speed: benchmarks/bench_sandbox.py
     assert len(box.stripe.dump_objects()) == len(big)

@@ -1,7 +1,8 @@
 """Fixtures for the world tests: OpsEvidence for every order of a case file, from its plain records and
 objects.
 
-Used to confirm the demo manifest with the pure rules (``toolkit.findings``, ``toolkit.capture_causes``)
+Used to confirm the demo manifest with the pure rules (``toolkit.analysis.findings``,
+``toolkit.analysis.capture_causes``)
 without the investigation layer: references resolve through the case's own Stripe objects.
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from toolkit.evidence import OpsEvidence, StripePaymentEvidence, StripeReference
+from toolkit.analysis.evidence import OpsEvidence, StripePaymentEvidence, StripeReference
 
 
 def evidence_by_order(case: dict[str, Any]) -> dict[str, OpsEvidence]:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from toolkit.clock import parse_instant
+from toolkit.core.clock import parse_instant
 from toolkit.sandbox.world import SCENARIOS, OrderPlan, World, build_orders, scenario
 from toolkit.sandbox.world.generate import generate, generate_plans
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from toolkit.capture_causes import Cause, diagnose_capture_failure, is_failed_capture
-from toolkit.clock import parse_instant
-from toolkit.findings import FindingCode, findings_for_ops
+from toolkit.analysis.capture_causes import Cause, diagnose_capture_failure, is_failed_capture
+from toolkit.analysis.findings import FindingCode, findings_for_ops
+from toolkit.core.clock import parse_instant
 from toolkit.sandbox import Sandbox
 from toolkit.sandbox.world.demo import DEMO_NOW, demo_files
 from toolkit.session import connect

@@ -15,11 +15,12 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
+from toolkit.core.ids import to_18
 from toolkit.errors import ToolkitError
-from toolkit.salesforce_ids import to_18
 from toolkit.sandbox.org.describe import describe_global, describe_object, object_info
 from toolkit.sandbox.org.records import record_to_json
 from toolkit.sandbox.org.schema import SObject, get_object
@@ -204,7 +205,7 @@ class OrgApp:
             payload = json.dumps(body).encode("utf-8")
             headers.append(("Content-Type", "application/json;charset=UTF-8"))
         headers.append(("Content-Length", str(len(payload))))
-        start_response(f"{status} {_REASONS.get(status, 'Unknown')}", headers)
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
         return [payload]
 
     def _dispatch(self, environ: dict[str, Any]) -> tuple[int, Any]:
@@ -379,6 +380,3 @@ def _method_not_allowed(method: str, allowed: list[str]) -> ApiError:
     return ApiError(405, "METHOD_NOT_ALLOWED", f"HTTP Method '{method}' not allowed. Allowed are {unique}")
 
 
-_REASONS = {200: "OK", 201: "Created", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-            403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed", 500: "Server Error",
-            503: "Service Unavailable"}

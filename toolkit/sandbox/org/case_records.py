@@ -1,4 +1,4 @@
-"""The Salesforce half of a case file (``shared/specs/case-file.md``): check and type it, dump it back.
+"""The Salesforce half of a case file (``docs/case-file.md``): check and type it, dump it back.
 
 Loading refuses a bad file with a one-sentence :class:`~toolkit.errors.CaseFileError` naming the object,
 the record (its Id, or ``#index`` when the Id itself is the problem) and the field. Everything is checked
@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from toolkit.core.ids import normalize_id
 from toolkit.errors import CaseFileError
-from toolkit.salesforce_ids import normalize_id
 from toolkit.sandbox.org.records import FieldProblem, coerce_value, to_json_value
 from toolkit.sandbox.org.rollups import compute_rollups
 from toolkit.sandbox.org.schema import SCHEMA, Field, SObject

@@ -14,8 +14,8 @@ import threading
 from datetime import datetime
 from typing import Any
 
-from toolkit.clock import Clock
-from toolkit.salesforce_ids import normalize_id, to_18
+from toolkit.core.clock import Clock
+from toolkit.core.ids import normalize_id, to_18
 from toolkit.sandbox.org.app import ApiError, Handler, OrgApp, base62, not_found
 from toolkit.sandbox.org.case_records import CaseRecords
 from toolkit.sandbox.org.records import FieldProblem, coerce_value

@@ -18,8 +18,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from toolkit.clock import parse_instant
-from toolkit.salesforce_ids import normalize_id
+from toolkit.core.clock import parse_instant
+from toolkit.core.ids import normalize_id
+from toolkit.core.money import CURRENCY_EXPONENTS
 from toolkit.sandbox.org.schema import Field, SObject
 
 __all__ = [
@@ -38,11 +39,6 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _TEXT_TYPES = ("string", "textarea", "email", "picklist")
 
-_ZERO_DECIMAL = ("BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX", "VND", "VUV", "XAF",
-                 "XOF", "XPF")
-_THREE_DECIMAL = ("BHD", "JOD", "KWD", "OMR", "TND")
-#: Decimal places per ISO code where they differ from 2 (Stripe's lists, which match ISO 4217).
-CURRENCY_EXPONENTS: dict[str, int] = {**{c: 0 for c in _ZERO_DECIMAL}, **{c: 3 for c in _THREE_DECIMAL}}
 
 
 class FieldProblem(ValueError):

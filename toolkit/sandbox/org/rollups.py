@@ -1,4 +1,4 @@
-"""Rollups and balances the org computes, by the formulas in ``shared/reference/salesforce-oms.md``.
+"""Rollups and balances the org computes, by the formulas in ``docs/reference.md``.
 
 Salesforce does not publish every formula; the sandbox's choices, documented here once:
 

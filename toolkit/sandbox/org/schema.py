@@ -1,6 +1,6 @@
 """The sandbox org's schema: objects, fields, types, picklists and relationships.
 
-Taken from ``shared/reference/salesforce-oms.md``. Field types use Salesforce's describe names
+Taken from ``docs/reference.md``. Field types use Salesforce's describe names
 (``id``, ``reference``, ``string``, ``textarea``, ``picklist``, ``currency``, ``double``, ``int``,
 ``boolean``, ``date``, ``datetime``, ``email``). Toolkit code outside the sandbox learns all of this
 through ``describe``; only the sandbox reads this module.

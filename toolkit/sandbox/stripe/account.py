@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.clock import Clock
+from toolkit.core.clock import Clock
 from toolkit.sandbox.stripe.app import StripeApp
 from toolkit.sandbox.stripe.casefile import check_objects, dump_objects, load_into
 from toolkit.sandbox.stripe.rules import AccountRules

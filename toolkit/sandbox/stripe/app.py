@@ -13,6 +13,7 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from toolkit.sandbox.stripe.errors import StripeError, error_body
@@ -42,9 +43,6 @@ class Route:
     params: frozenset[str]
 
 
-_STATUS_TEXT = {200: "200 OK", 400: "400 Bad Request", 401: "401 Unauthorized", 402: "402 Request Failed",
-                403: "403 Forbidden", 404: "404 Not Found", 409: "409 Conflict", 429: "429 Too Many Requests",
-                500: "500 Internal Server Error", 503: "503 Service Unavailable"}
 
 
 class StripeApp:
@@ -67,7 +65,7 @@ class StripeApp:
     # --- WSGI ----------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         status, headers, body = self.handle(environ)
-        start_response(_STATUS_TEXT.get(status, f"{status} Status"), list(headers.items()))
+        start_response(f"{status} {HTTPStatus(status).phrase}", list(headers.items()))
         return [body]
 
     def handle(self, environ: dict[str, Any]) -> tuple[int, dict[str, str], bytes]:

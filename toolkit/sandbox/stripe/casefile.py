@@ -1,6 +1,6 @@
 """The Stripe half of a case file: check a flat list of objects, load it into a store, dump it back.
 
-Invariants (``shared/specs/case-file.md``), each refused with a message naming the object and field:
+Invariants (``docs/case-file.md``), each refused with a message naming the object and field:
 accepted types only; unique ids; references resolve; ``charge.payment_intent`` agrees with the
 PaymentIntent's ``latest_charge``; ``charge.amount_refunded`` is the sum of its refunds whose status is
 succeeded, pending or requires_action; ``amount_captured <= amount``; a PaymentIntent's

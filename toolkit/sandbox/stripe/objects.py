@@ -18,6 +18,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from typing import Any
 
+from toolkit.core.money import CURRENCY_EXPONENTS, THREE_DECIMAL_CURRENCIES, ZERO_DECIMAL_CURRENCIES
+
 __all__ = [
     "API_VERSION",
     "AUTHORIZATION_WINDOW_SECONDS",
@@ -40,9 +42,9 @@ OBJECT_TYPES = ("payment_intent", "charge", "refund", "balance_transaction", "ev
 ID_PREFIXES = {"payment_intent": "pi", "charge": "ch", "refund": "re", "balance_transaction": "txn",
                "event": "evt"}
 
-ZERO_DECIMAL = frozenset({"bif", "clp", "djf", "gnf", "jpy", "kmf", "krw", "mga", "pyg", "rwf", "ugx", "vnd",
-                          "vuv", "xaf", "xof", "xpf"})
-THREE_DECIMAL = frozenset({"bhd", "jod", "kwd", "omr", "tnd"})
+#: Stripe spells currencies in lower case; the table itself is :mod:`toolkit.core.money`'s.
+ZERO_DECIMAL = frozenset(code.lower() for code in ZERO_DECIMAL_CURRENCIES)
+THREE_DECIMAL = frozenset(code.lower() for code in THREE_DECIMAL_CURRENCIES)
 
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _KEY_SETS: dict[str, dict[str, Any]] | None = None
@@ -116,12 +118,7 @@ def capture_deadline(charge: dict[str, Any]) -> int:
 
 
 def currency_exponent(currency: str) -> int:
-    code = currency.lower()
-    if code in ZERO_DECIMAL:
-        return 0
-    if code in THREE_DECIMAL:
-        return 3
-    return 2
+    return CURRENCY_EXPONENTS.get(currency.upper(), 2)
 
 
 def format_amount(amount: int, currency: str) -> str:

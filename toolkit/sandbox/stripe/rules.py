@@ -23,7 +23,7 @@ import threading
 from datetime import datetime
 from typing import Any
 
-from toolkit.clock import Clock
+from toolkit.core.clock import Clock
 from toolkit.sandbox.stripe.errors import StripeError
 from toolkit.sandbox.stripe.idempotency import IdempotencyStore
 from toolkit.sandbox.stripe.keys import KeyRing

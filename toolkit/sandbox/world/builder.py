@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from toolkit.money import from_salesforce, to_minor
+from toolkit.core.money import from_salesforce, to_minor
 from toolkit.sandbox.connector import CONNECTOR_FAULTS, Connector, ConnectorResult
 from toolkit.sandbox.org_writer import BulkWriter, OrgWriter, sf_amount, sf_datetime
 from toolkit.sandbox.sandbox import Sandbox

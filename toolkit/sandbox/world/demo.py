@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from toolkit.clock import parse_instant
+from toolkit.core.clock import parse_instant
 from toolkit.sandbox.world.builder import OrderPlan, World, build_orders
 
 __all__ = ["DEMO_NOW", "DEMO_PLANS", "build_demo", "demo_files", "write_demo"]

@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from toolkit.clock import parse_instant
+from toolkit.core.clock import parse_instant
 from toolkit.sandbox.sandbox import Sandbox
 from toolkit.sandbox.world.builder import SCENARIOS, OrderPlan, World, build_orders
 

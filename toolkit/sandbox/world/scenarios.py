@@ -1,4 +1,4 @@
-"""The catalogue of scenarios: healthy orders and every anomaly of ``shared/specs/findings.md``.
+"""The catalogue of scenarios: healthy orders and every anomaly of ``docs/findings.md``.
 
 Each script places one order and plays what happens to it. ``expects`` lists the trace findings the
 order shows at the world's clock; ``causes`` the failed-capture causes of its failed capture rows. Amounts

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from toolkit.salesforce_ids import to_18
+from toolkit.core.ids import to_18
 from toolkit.sandbox.org.soql import QueryResult, SoqlError, execute
 from toolkit.sandbox.org.store import OrgStore
 

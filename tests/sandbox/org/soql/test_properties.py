@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from simple_salesforce import format_soql
 
-from toolkit.salesforce_ids import to_18
+from toolkit.core.ids import to_18
 from toolkit.sandbox.org.soql import execute
 from toolkit.sandbox.org.store import OrgStore
 

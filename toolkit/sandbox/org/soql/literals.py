@@ -10,7 +10,7 @@ import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
-from toolkit.salesforce_ids import normalize_id
+from toolkit.core.ids import normalize_id
 
 __all__ = [
     "DATE_LITERALS", "PARAMETERIZED_DATE_LITERALS", "DateRange", "date_literal_range", "format_value",

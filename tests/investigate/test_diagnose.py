@@ -1,0 +1,37 @@
+"""Failed-capture diagnosis over a window, on the example case."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from repo_paths import EXAMPLE_CASE
+
+from toolkit.investigate.diagnose import diagnose
+from toolkit.session import connect
+
+CASE = EXAMPLE_CASE
+
+
+def test_expired_authorization_is_auth_expired():
+    result = diagnose(connect(case=CASE))
+    assert [row.cause.value for row in result.rows] == ["AUTH_EXPIRED"]
+    row = result.rows[0].to_json()
+    assert row["order_number"] == "00001042" and row["retryable"] == "no" and row["amount_at_risk"] == "129.00"
+
+
+def test_window_excludes_rows_outside_it():
+    session = connect(case=CASE)
+    result = diagnose(session, since=datetime(2026, 11, 1, tzinfo=UTC), until=datetime(2026, 11, 18, tzinfo=UTC))
+    assert result.rows == [] and result.to_json()["summary"] == []
+
+
+def test_retryable_causes_overridden_by_the_payment_intent_say_why():
+    """Demo world: rate-limited and wrong-credentials captures that later succeeded are 'no', and say why."""
+    rows = {row.cause.value: row for row in diagnose(connect()).rows}
+    for cause in ("RATE_LIMITED", "AUTHENTICATION_FAILED"):
+        row = rows[cause]
+        assert row.to_json()["retryable"] == "no"
+        assert row.remediation.startswith(f"Retryable: no, although {cause} alone would be")
+        assert "has since been captured" in row.remediation
+    assert rows["STRIPE_API_ERROR"].to_json()["retryable"] == "yes"
+    assert not rows["STRIPE_API_ERROR"].remediation.startswith("Retryable")

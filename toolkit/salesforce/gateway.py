@@ -1,0 +1,171 @@
+"""The Salesforce gateway: the one place through which the toolkit sends requests to Salesforce.
+
+A :class:`SalesforceGateway` wraps a real ``simple_salesforce.Salesforce`` (live or sandbox: it cannot
+tell) and owns, for one operation (a trace, a diagnosis, a helper call):
+
+- the request budget and its accounting (:class:`~toolkit.core.budget.RequestBudget`): every request
+  (each page of a query, each describe) is spent before it is sent;
+- the statements run, in the order they were sent (``statements``);
+- the translation of the client's failures into the toolkit's errors, each naming Salesforce, what was
+  being read and what to try (:func:`salesforce_error`).
+
+It runs only :class:`~toolkit.salesforce.templates.Soql`, i.e. statements rendered from
+``templates.json``: no SOQL is built anywhere else.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
+from typing import Any, Protocol, TypeVar
+
+import requests
+from simple_salesforce import exceptions as sf_errors
+
+from toolkit.core.budget import RequestBudget
+from toolkit.core.text import redact_secrets
+from toolkit.errors import (
+    AccessDeniedError,
+    InputError,
+    NotFoundError,
+    ServiceError,
+    ServiceUnavailableError,
+    ToolkitError,
+)
+from toolkit.salesforce.templates import Soql
+
+__all__ = ["SalesforceClient", "SalesforceGateway", "as_gateway", "salesforce_error"]
+
+Record = dict[str, Any]
+T = TypeVar("T")
+SYSTEM = "Salesforce"
+
+
+class SalesforceClient(Protocol):
+    """What the toolkit uses of ``simple_salesforce.Salesforce`` (a real one, live or sandbox)."""
+
+    def query(self, query: str, include_deleted: bool = False, **kwargs: Any) -> dict[str, Any]: ...
+
+    def query_more(self, next_records_identifier: str, identifier_is_url: bool = False,
+                   include_deleted: bool = False, **kwargs: Any) -> dict[str, Any]: ...
+
+    def describe(self, **kwargs: Any) -> dict[str, Any] | None: ...
+
+    def __getattr__(self, name: str) -> Any: ...
+
+
+def _error_body(exc: sf_errors.SalesforceError) -> tuple[str | None, str]:
+    """(errorCode, message) of a Salesforce error response (a JSON array of errors), when it has them."""
+    content = exc.content
+    first = content[0] if isinstance(content, list) and content else content
+    if isinstance(first, dict):
+        return first.get("errorCode"), str(first.get("message") or "")
+    return None, str(content or "")
+
+
+def salesforce_error(exc: BaseException, what: str) -> ToolkitError:
+    """The toolkit error for a failed Salesforce request (chain it: ``raise salesforce_error(e, w) from e``)."""
+    if isinstance(exc, requests.Timeout):
+        return ServiceUnavailableError(f"Salesforce did not answer in time while reading {what}; try again, or check "
+                                       "the org's status.", system=SYSTEM, subject=what)
+    if isinstance(exc, requests.ConnectionError):
+        return ServiceUnavailableError(f"Salesforce could not be reached while reading {what}; check the network and "
+                                       "SF_INSTANCE_URL, then try again.", system=SYSTEM, subject=what)
+    if not isinstance(exc, sf_errors.SalesforceError):
+        return ServiceError(f"Salesforce failed while reading {what}: {redact_secrets(str(exc))}.", system=SYSTEM,
+                            subject=what)
+    code, message = _error_body(exc)
+    detail = redact_secrets(f"{code}: {message}" if code else message)[:300]
+    fields: dict[str, Any] = {"system": SYSTEM, "subject": what, "status": exc.status, "code": code}
+    if isinstance(exc, sf_errors.SalesforceExpiredSession):
+        return AccessDeniedError(f"Salesforce refused the session while reading {what} ({detail}); log in again "
+                                 "(a new SF_SESSION_ID) and retry.", **fields)
+    if isinstance(exc, sf_errors.SalesforceRefusedRequest):
+        if code == "REQUEST_LIMIT_EXCEEDED":
+            return ServiceUnavailableError(f"Salesforce refused {what}: the org's API request limit is used up "
+                                           f"({detail}); wait for the limit to reset or ask an admin.", **fields)
+        return AccessDeniedError(f"Salesforce refused access while reading {what} ({detail}); the user needs read "
+                                 "access to the Order Management objects.", **fields)
+    if isinstance(exc, sf_errors.SalesforceResourceNotFound):
+        return NotFoundError(f"Salesforce has no {what} ({detail}).", system=SYSTEM, subject=what)
+    if isinstance(exc, sf_errors.SalesforceMalformedRequest):
+        return ServiceError(f"Salesforce refused the query for {what} ({detail}); the org may lack a field or "
+                            "object the toolkit reads.", **fields)
+    return ServiceUnavailableError(f"Salesforce failed while reading {what} (HTTP {exc.status}: {detail}); try "
+                                   "again later.", **fields)
+
+
+class SalesforceGateway:
+    """Salesforce requests of one operation: SOQL from the templates, describes, with budget and accounting.
+
+    ``executor`` (optional) runs :meth:`query_many`'s statements concurrently.
+    """
+
+    system = SYSTEM
+
+    def __init__(self, sf: SalesforceClient, *, budget: RequestBudget | None = None,
+                 executor: Executor | None = None) -> None:
+        self.sf = sf
+        self.budget = budget if budget is not None else RequestBudget(SYSTEM)
+        self.executor = executor
+        self.statements: list[Soql] = []
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"SalesforceGateway({self.budget!r}, statements={len(self.statements)})"
+
+    def _call(self, kind: str, what: str, request: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.budget.spend(kind, what)
+        try:
+            return request(*args, **kwargs)
+        except (sf_errors.SalesforceError, requests.RequestException) as exc:
+            raise salesforce_error(exc, what) from exc
+
+    # --- SOQL ---------------------------------------------------------------------------------------
+    def query(self, soql: Soql) -> list[Record]:
+        """Every record of ``soql`` (all pages; child subquery results completed when Salesforce paged them).
+
+        Records come as the API gives them (``attributes`` included); see :mod:`toolkit.salesforce.frames`.
+        """
+        if not isinstance(soql, Soql):
+            raise InputError("The toolkit runs only SOQL rendered from templates.json (a Soql).")
+        with self._lock:
+            self.statements.append(soql)
+        what = f"the {soql.template} query"
+        page = self._call("query", what, self.sf.query, str(soql))
+        records = list(page.get("records") or [])
+        while not page.get("done", True) and page.get("nextRecordsUrl"):
+            page = self._call("query_more", what, self.sf.query_more, page["nextRecordsUrl"], identifier_is_url=True)
+            records.extend(page.get("records") or [])
+        for record in records:
+            for key, value in record.items():
+                if isinstance(value, dict) and "records" in value and not value.get("done", True):
+                    rows, child = list(value["records"]), value
+                    while not child.get("done", True) and child.get("nextRecordsUrl"):
+                        child = self._call("query_more", what, self.sf.query_more, child["nextRecordsUrl"],
+                                           identifier_is_url=True)
+                        rows.extend(child.get("records") or [])
+                    record[key] = {"totalSize": len(rows), "done": True, "records": rows}
+        return records
+
+    def query_many(self, statements: Sequence[Soql]) -> list[list[Record]]:
+        """Several statements, concurrently when the gateway has an executor; results in the same order."""
+        if self.executor is None or len(statements) < 2:
+            return [self.query(s) for s in statements]
+        futures = [self.executor.submit(self.query, s) for s in statements]
+        return [f.result() for f in futures]
+
+    # --- describe -------------------------------------------------------------------------------------
+    def describe_global(self) -> dict[str, Any]:
+        """The org's global describe (objects, key prefixes)."""
+        return self._call("describe", "the org's object list (describe)", self.sf.describe) or {}
+
+    def describe_object(self, object_name: str) -> dict[str, Any]:
+        """``sobjects/{object_name}/describe``."""
+        return self._call("describe", f"the describe of {object_name}", getattr(self.sf, object_name).describe)
+
+
+def as_gateway(source: SalesforceClient | SalesforceGateway) -> SalesforceGateway:
+    """``source`` itself when it is a gateway, else a gateway (no budget cap) over the client."""
+    return source if isinstance(source, SalesforceGateway) else SalesforceGateway(source)

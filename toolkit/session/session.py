@@ -1,0 +1,154 @@
+"""The Session: a connection to both systems, the clock every rule reads, and where the data comes from.
+
+Everything past :func:`toolkit.connect` receives a :class:`Session` and talks to Salesforce and Stripe only
+through the gateways it hands out (:meth:`Session.salesforce_gateway`, :meth:`Session.stripe_gateway`), which
+wrap the real clients ``session.sf`` (``simple_salesforce.Salesforce``) and ``session.stripe``
+(``stripe.StripeClient``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import simple_salesforce
+import stripe
+
+from toolkit.core.budget import RequestBudget
+from toolkit.core.clock import Clock
+from toolkit.salesforce.gateway import SalesforceGateway
+from toolkit.salesforce.record_chain import chain_schema
+from toolkit.salesforce.schema import SchemaCache
+from toolkit.stripe.gateway import StripeGateway
+
+if TYPE_CHECKING:
+    from toolkit.investigate.diagnose import Diagnosis
+    from toolkit.investigate.trace import Trace
+    from toolkit.sandbox import Sandbox
+
+__all__ = ["DataSource", "Session", "default_data_dir"]
+
+DATA_DIR_ENV = "OMS_TOOLKIT_HOME"
+
+
+@dataclass(frozen=True)
+class DataSource:
+    """Which data a session reads: the demo sandbox, a case file (by name) in the sandbox, or the live systems.
+
+    ``salesforce`` is the org's instance (``sandbox`` in the sandbox); ``stripe_mode`` the key's mode.
+    """
+
+    kind: Literal["demo", "case", "live"]
+    name: str
+    salesforce: str
+    stripe_mode: Literal["test", "live"] | None
+
+    @property
+    def label(self) -> str:
+        """One line for a banner or a report header."""
+        if self.kind == "demo":
+            return "the demo sandbox (demo world, fake data)"
+        if self.kind == "case":
+            return f"case file {self.name} in the sandbox (replayed, no live system)"
+        mode = f", Stripe {self.stripe_mode} mode" if self.stripe_mode else ""
+        return f"live: Salesforce {self.salesforce}{mode}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``source`` object every command's JSON carries (``docs/cli.md``)."""
+        return {"kind": self.kind, "name": self.name, "salesforce": self.salesforce, "stripe_mode": self.stripe_mode,
+                "label": self.label}
+
+
+def default_data_dir() -> Path:
+    """Where a live session writes its files (journals, exports it is not told where to put):
+    ``$OMS_TOOLKIT_HOME``, else ``$XDG_DATA_HOME/oms-stripe-toolkit``, else ``~/.local/share/oms-stripe-toolkit``."""
+    if os.environ.get(DATA_DIR_ENV):
+        return Path(os.environ[DATA_DIR_ENV]).expanduser()
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "oms-stripe-toolkit"
+
+
+@dataclass(eq=False)
+class Session:
+    """A connection to both systems and the clock every rule reads.
+
+    ``sandbox`` is the embedded :class:`toolkit.sandbox.Sandbox` when the session is not live, else None.
+    ``stripe_livemode`` is the key's mode as :func:`~toolkit.connect` read it from the key (None: unknown).
+    """
+
+    sf: simple_salesforce.Salesforce
+    stripe: stripe.StripeClient
+    clock: Clock
+    mode: str  # "sandbox" or "live"
+    sandbox: Sandbox | None = None
+    source: str = ""  # what was loaded: "demo world", a case file path, "live"
+    stripe_livemode: bool | None = None
+    data_source: DataSource | None = None
+    data_dir_given: Path | None = None
+    _schema: SchemaCache | None = field(default=None, init=False, repr=False)
+    _data_dir: Path | None = field(default=None, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def __repr__(self) -> str:  # never shows keys or session ids
+        return f"Session(mode={self.mode!r}, source={self.source!r}, now={self.clock.now().isoformat()!r})"
+
+    # --- the gateways ---------------------------------------------------------------------------------
+    def salesforce_gateway(self, budget: RequestBudget | None = None, *,
+                           executor: Executor | None = None) -> SalesforceGateway:
+        """A Salesforce gateway for one operation (its own budget and accounting)."""
+        return SalesforceGateway(self.sf, budget=budget, executor=executor)
+
+    def stripe_gateway(self, budget: RequestBudget | None = None) -> StripeGateway:
+        """A Stripe gateway for one operation (its own budget and accounting)."""
+        return StripeGateway(self.stripe, budget=budget, key_livemode=self.stripe_livemode)
+
+    @property
+    def schema(self) -> SchemaCache:
+        """The org's describes the toolkit reads, fetched on first use and kept for the session's lifetime."""
+        with self._lock:
+            if self._schema is None:
+                self._schema = chain_schema(self.salesforce_gateway())
+            return self._schema
+
+    # --- where things are ---------------------------------------------------------------------------
+    @property
+    def is_sandbox(self) -> bool:
+        return self.sandbox is not None
+
+    @property
+    def data_dir(self) -> Path:
+        """Where this session writes files it is not told where to put (journals...): the directory given to
+        ``connect(data_dir=...)``; else, in the sandbox, a fresh temporary directory per session (so stored
+        notebook outputs never depend on earlier runs); else :func:`default_data_dir`. Created on first use."""
+        with self._lock:
+            if self._data_dir is None:
+                if self.data_dir_given is not None:
+                    self._data_dir = self.data_dir_given
+                elif self.is_sandbox:
+                    self._data_dir = Path(tempfile.mkdtemp(prefix="oms-toolkit-sandbox-"))
+                else:
+                    self._data_dir = default_data_dir()
+                self._data_dir.mkdir(parents=True, exist_ok=True)
+            return self._data_dir
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # --- investigations -----------------------------------------------------------------------------
+    def trace(self, subject: Any) -> Trace:
+        """Trace a pi_/ch_/txn_/re_ id, an order number or a Salesforce record id (:func:`toolkit.trace`)."""
+        from toolkit.investigate.trace import trace
+
+        return trace(self, subject)
+
+    def diagnose(self, since: datetime | None = None, until: datetime | None = None) -> Diagnosis:
+        """Diagnose the failed captures of a window (:func:`toolkit.diagnose`)."""
+        from toolkit.investigate.diagnose import diagnose
+
+        return diagnose(self, since, until)
