@@ -37,6 +37,7 @@ from toolkit.analysis.findings import (
     sort_findings,
 )
 from toolkit.analysis.payment_state import stripe_captured, stripe_refunded
+from toolkit.analysis.reconciliation import reconcile_ops
 from toolkit.analysis.remediation import FINDING_REMEDIATION
 
 CREATED, DAY, HOUR, NOW = b.CREATED, b.DAY, b.HOUR, b.NOW
@@ -428,12 +429,12 @@ def test_findings_are_ordered_by_severity_then_code_then_subject() -> None:
 def test_every_code_has_its_spec_severity_and_a_remediation() -> None:
     errors = {"AUTH_EXPIRED_UNCAPTURED", "AUTH_CANCELED_UNCAPTURED", "CAPTURABLE_REMAINDER_RELEASED",
               "CAPTURE_MISSING_IN_OMS", "CAPTURE_MISSING_IN_STRIPE", "REFUND_MISSING_IN_STRIPE",
-              "AMOUNT_SCALE_MISMATCH", "REFUND_FAILED", "PAYMENT_INTENT_NOT_FOUND"}
-    assert len(FindingCode) == 17
+              "AMOUNT_SCALE_MISMATCH", "REFUND_FAILED", "PAYMENT_INTENT_NOT_FOUND", "CURRENCY_MISMATCH"}
+    assert len(FindingCode) == 18
     for code in FindingCode:
         assert SEVERITY[code] == (Severity.ERROR if code in errors else Severity.WARNING)
         assert "Do not" in FINDING_REMEDIATION[code]
-    assert len(RULES) == 16
+    assert len(RULES) == 17
 
 
 def test_orphan_payment_intent_finding() -> None:
@@ -444,3 +445,27 @@ def test_orphan_payment_intent_finding() -> None:
     received = orphan_payment_intent_finding(b.payment_intent(status="succeeded", amount_received=5000,
                                                               currency="jpy"))
     assert (received.amount, received.currency) == (Decimal("5000"), "JPY")
+
+
+# --- currencies ---------------------------------------------------------------------------------------
+
+
+def test_a_summary_in_another_currency_than_its_payment_intent_is_compared_in_no_unit() -> None:
+    """A JPY payment summary over a USD PaymentIntent: 129 JPY is not 12900 JPY short of anything."""
+    ev = b.evidence(captured_pi(), captured_charge(), currency="JPY",
+                    ops_record=b.ops(authorized=129.0, captured=129.0, currency="JPY"))
+    found = findings_for_ops(ev, NOW)
+    assert codes(found) == ["CURRENCY_MISMATCH"]
+    assert (found[0].subject, found[0].amount, found[0].currency) == (b.PI_ID, None, "JPY")
+    assert "is in JPY but PaymentIntent" in found[0].message and "is in USD" in found[0].message
+    rows = reconcile_ops(ev)
+    assert all(row.stripe is None and row.difference is None for row in rows)
+
+
+def test_stripe_amounts_are_labelled_in_stripes_currency() -> None:
+    """AUTH_EXPIRING's amount is Stripe's amount_capturable: in the PaymentIntent's currency, whatever OMS says."""
+    pi = b.payment_intent(currency="usd")
+    ch = b.charge(capture_before=CREATED + 3 * DAY)
+    found = findings_for_ops(b.evidence(pi, ch, currency="EUR", ops_record=b.ops(currency="EUR")), NOW)
+    expiring = next(f for f in found if f.code == "AUTH_EXPIRING")
+    assert (expiring.amount, expiring.currency) == (Decimal("129.00"), "USD") and "129.00 USD" in expiring.message

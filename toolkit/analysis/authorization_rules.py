@@ -18,7 +18,7 @@ from toolkit.analysis.payment_state import (
     is_partial_capture,
     minor,
     ops_amount,
-    stripe_currency,
+    stripe_currency_code,
 )
 from toolkit.core.clock import to_utc
 from toolkit.core.money import format_money, to_major
@@ -85,14 +85,15 @@ def rule_auth_expiring(evidence: OpsEvidence, now: datetime) -> list[Finding]:
             continue
         if deadline - now >= EXPIRING_WINDOW:
             continue
-        capturable = to_major(minor(pi, "amount_capturable"), stripe_currency(pe, evidence.currency))
-        money = format_money(capturable, evidence.currency)
+        code = stripe_currency_code(pe, evidence.currency)
+        capturable = to_major(minor(pi, "amount_capturable"), code)
+        money = format_money(capturable, code)
         if deadline > now:
             when = f"must be captured by {format_instant(deadline)} (in {format_duration(deadline - now)})"
         else:
             when = f"passed its capture deadline {format_instant(deadline)} ({format_duration(now - deadline)} ago)"
         out.append(_finding(
-            FindingCode.AUTH_EXPIRING, pe.id, capturable, evidence.currency,
+            FindingCode.AUTH_EXPIRING, pe.id, capturable, code,
             f"PaymentIntent {pe.id} {when}; {money} is still uncaptured and Stripe will release it.",
         ))
     return out
@@ -105,15 +106,15 @@ def rule_capturable_remainder_released(evidence: OpsEvidence, now: datetime) -> 
     for pe in evidence.stripe:
         if pe.payment_intent.get("status") != "succeeded" or not is_partial_capture(pe) or available <= 0:
             continue
-        currency = stripe_currency(pe, evidence.currency)
+        currency = stripe_currency_code(pe, evidence.currency)
         if pe.charge is not None:
             captured, total = minor(pe.charge, "amount_captured"), minor(pe.charge, "amount")
         else:
             captured, total = minor(pe.payment_intent, "amount_received"), minor(pe.payment_intent, "amount")
         out.append(_finding(
             FindingCode.CAPTURABLE_REMAINDER_RELEASED, pe.id, available, evidence.currency,
-            f"Stripe captured {format_money(to_major(captured, currency), evidence.currency)} of "
-            f"{format_money(to_major(total, currency), evidence.currency)} on {pe.id} and released the rest, "
+            f"Stripe captured {format_money(to_major(captured, currency), currency)} of "
+            f"{format_money(to_major(total, currency), currency)} on {pe.id} and released the rest, "
             f"but Order Management still shows {format_money(available, evidence.currency)} available to capture.",
         ))
     return out

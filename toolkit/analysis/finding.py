@@ -56,6 +56,7 @@ class FindingCode(StrEnum):
     NO_STRIPE_REFERENCE = "NO_STRIPE_REFERENCE"
     GATEWAY_FAILURES = "GATEWAY_FAILURES"
     ORPHAN_PAYMENT_INTENT = "ORPHAN_PAYMENT_INTENT"
+    CURRENCY_MISMATCH = "CURRENCY_MISMATCH"
 
 
 SEVERITY: dict[FindingCode, Severity] = {
@@ -76,6 +77,7 @@ SEVERITY: dict[FindingCode, Severity] = {
     FindingCode.NO_STRIPE_REFERENCE: Severity.WARNING,
     FindingCode.GATEWAY_FAILURES: Severity.WARNING,
     FindingCode.ORPHAN_PAYMENT_INTENT: Severity.WARNING,
+    FindingCode.CURRENCY_MISMATCH: Severity.ERROR,
 }
 _SEVERITY_RANK = {Severity.ERROR: 0, Severity.WARNING: 1}
 

@@ -56,6 +56,7 @@ from toolkit.analysis.mismatch_rules import (
     rule_amount_scale_mismatch,
     rule_capture_missing_in_oms,
     rule_capture_missing_in_stripe,
+    rule_currency_mismatch,
     rule_refund_missing_in_oms,
     rule_refund_missing_in_stripe,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "rule_capture_missing_in_oms",
     "rule_capture_missing_in_stripe",
     "rule_charge_disputed",
+    "rule_currency_mismatch",
     "rule_gateway_failures",
     "rule_no_stripe_reference",
     "rule_payment_intent_not_found",
@@ -115,6 +117,7 @@ RULES: tuple[Callable[[OpsEvidence, datetime], list[Finding]], ...] = (
     rule_refund_missing_in_oms,
     rule_refund_missing_in_stripe,
     rule_amount_scale_mismatch,
+    rule_currency_mismatch,
     rule_refund_failed,
     rule_refund_pending,
     rule_possible_duplicate_refund,

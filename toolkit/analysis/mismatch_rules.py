@@ -17,6 +17,7 @@ from toolkit.analysis.evidence import OpsEvidence
 from toolkit.analysis.finding import Finding, FindingCode
 from toolkit.analysis.finding import make_finding as _finding
 from toolkit.analysis.payment_state import (
+    currency_differs,
     ops_amount,
     stripe_captured,
     stripe_currency,
@@ -28,6 +29,7 @@ __all__ = [
     "rule_amount_scale_mismatch",
     "rule_capture_missing_in_oms",
     "rule_capture_missing_in_stripe",
+    "rule_currency_mismatch",
     "rule_refund_missing_in_oms",
     "rule_refund_missing_in_stripe",
     "stripe_side_complete",
@@ -35,7 +37,11 @@ __all__ = [
 
 
 def stripe_side_complete(evidence: OpsEvidence) -> bool:
+    """At least one reference, none missing or unresolved, every resolved PaymentIntent fetched, and all of them
+    in the summary's currency (amounts in two currencies are never compared)."""
     if not evidence.references or not evidence.stripe:
+        return False
+    if any(currency_differs(evidence, pe) for pe in evidence.stripe):
         return False
     fetched = {pe.id for pe in evidence.stripe}
     return all(
@@ -152,5 +158,22 @@ def rule_amount_scale_mismatch(evidence: OpsEvidence, now: datetime) -> list[Fin
             f"Order Management's {name} amount {format_money(pair.oms, evidence.currency)} is {factor} Stripe's "
             f"{format_money(pair.stripe, evidence.currency)} on {pair.pis}: {normalize_currency(evidence.currency)} "
             "has no minor unit, so one side was scaled by 100.",
+        ))
+    return out
+
+
+def rule_currency_mismatch(evidence: OpsEvidence, now: datetime) -> list[Finding]:
+    """A payment summary whose currency differs from its PaymentIntent's: the amounts are in different units, so
+    none of the OMS/Stripe comparisons is made for it."""
+    out = []
+    for pe in evidence.stripe:
+        if not currency_differs(evidence, pe):
+            continue
+        ops_currency, pi_currency = normalize_currency(evidence.currency), pe.currency.upper()
+        out.append(_finding(
+            FindingCode.CURRENCY_MISMATCH, pe.id, None, ops_currency,
+            f"OrderPaymentSummary {evidence.ops_id} is in {ops_currency} but PaymentIntent {pe.id} is in "
+            f"{pi_currency}, so their amounts cannot be compared; no capture or refund difference is reported "
+            "for this summary.",
         ))
     return out

@@ -18,6 +18,7 @@ __all__ = [
     "AUTHORIZATION_WINDOW",
     "EXPIRY_REASONS",
     "authorization_deadline",
+    "currency_differs",
     "from_unix",
     "is_captured",
     "is_money_moving_refund",
@@ -27,6 +28,7 @@ __all__ = [
     "refunds_of",
     "stripe_captured",
     "stripe_currency",
+    "stripe_currency_code",
     "stripe_refunded",
 ]
 
@@ -53,6 +55,16 @@ def ops_amount(evidence: OpsEvidence, field_name: str) -> Decimal:
 def stripe_currency(pe: StripePaymentEvidence, fallback: str) -> str:
     """The PaymentIntent's currency as Stripe spells it, or ``fallback`` when the objects carry none."""
     return pe.currency or fallback
+
+
+def stripe_currency_code(pe: StripePaymentEvidence, fallback: str) -> str:
+    """The PaymentIntent's currency as an upper-case ISO code (``fallback`` when the objects carry none)."""
+    return stripe_currency(pe, fallback).upper()
+
+
+def currency_differs(evidence: OpsEvidence, pe: StripePaymentEvidence) -> bool:
+    """Whether the PaymentIntent's currency is not the payment summary's (amounts are then in other units)."""
+    return bool(pe.currency) and pe.currency.upper() != evidence.currency.upper()
 
 
 def from_unix(value: Any) -> datetime | None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from toolkit.analysis.evidence import OpsEvidence, StripePaymentEvidence
-from toolkit.analysis.payment_state import minor, stripe_captured, stripe_refunded
+from toolkit.analysis.payment_state import currency_differs, minor, stripe_captured, stripe_refunded
 from toolkit.core.money import format_amount, from_salesforce, normalize_currency, to_major
 
 __all__ = ["QUANTITIES", "ReconciliationRow", "reconcile_ops"]
@@ -87,6 +87,8 @@ def _complete(evidence: OpsEvidence) -> list[StripePaymentEvidence] | None:
     if not evidence.references:
         return None
     fetched = {pe.id: pe for pe in evidence.stripe}
+    if any(currency_differs(evidence, pe) for pe in evidence.stripe):
+        return None  # amounts in another currency: never compared (CURRENCY_MISMATCH says so)
     resolved = []
     for ref in evidence.references:
         if ref.missing or not ref.resolved_payment_intent or ref.resolved_payment_intent not in fetched:

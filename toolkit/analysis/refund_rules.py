@@ -16,6 +16,7 @@ from toolkit.analysis.payment_state import (
     minor,
     refunds_of,
     stripe_currency,
+    stripe_currency_code,
 )
 from toolkit.core.clock import to_utc
 from toolkit.core.money import format_money, to_major
@@ -118,10 +119,11 @@ def rule_charge_disputed(evidence: OpsEvidence, now: datetime) -> list[Finding]:
         charge = pe.charge or {}
         if not charge.get("disputed"):
             continue
-        amount = to_major(minor(charge, "amount_captured"), stripe_currency(pe, evidence.currency))
+        code = stripe_currency_code(pe, evidence.currency)
+        amount = to_major(minor(charge, "amount_captured"), code)
         out.append(_finding(
-            FindingCode.CHARGE_DISPUTED, pe.id, amount, evidence.currency,
+            FindingCode.CHARGE_DISPUTED, pe.id, amount, code,
             f"The customer disputed charge {charge.get('id')} of {pe.id} "
-            f"({format_money(amount, evidence.currency)} captured).",
+            f"({format_money(amount, code)} captured).",
         ))
     return out

@@ -107,6 +107,12 @@ FINDING_REMEDIATION: Mapping[str, str] = MappingProxyType({
         "and the import into Order Management; if the order was abandoned, cancel the PaymentIntent (or refund "
         "it if it was captured). Do not create the order summary by hand without its payment records."
     ),
+    "CURRENCY_MISMATCH": (
+        "Order Management and Stripe record this payment in different currencies, so the toolkit compares none "
+        "of their amounts. Check which currency the shopper was charged in (Stripe is the money that moved) and "
+        "correct the payment summary, then trace the order again. Do not capture or refund on either side until "
+        "the currencies agree: an amount in one currency means something else in the other."
+    ),
 })
 
 CAUSE_REMEDIATION: Mapping[str, str] = MappingProxyType({

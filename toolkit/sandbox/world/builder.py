@@ -229,6 +229,16 @@ class Admin:
                 row = w.get(name, record_id) or {}
                 w.update(name, record_id, {"Amount": row["Amount"] * factor})
 
+    def relabel_currency(self, order_number: str, currency: str) -> None:
+        """Write another currency on the order's Order Management records, numbers unchanged (a site-currency
+        misconfiguration: Stripe charged one currency, Order Management records the same figures in another)."""
+        w = self.world.writer
+        placed = self.world.order(order_number)
+        for name, record_id in (("OrderSummary", placed.order_summary_id), ("OrderPaymentSummary", placed.ops_id),
+                                ("PaymentAuthorization", placed.authorization_id), ("Payment", placed.payment_id)):
+            if record_id:
+                w.update(name, record_id, {"CurrencyIsoCode": currency})
+
     def corrupt_reference(self, order_number: str) -> str:
         """Rewrite the order's ``pi_`` with a typo (the last four characters changed); returns the bad id."""
         placed = self.world.order(order_number)

@@ -1,4 +1,4 @@
-"""The demo world: 46 orders over the 30 days before 2026-11-20T15:00:00Z, every finding and cause.
+"""The demo world: 47 orders over the 30 days before 2026-11-20T15:00:00Z, every finding and cause.
 
 :func:`build_demo` builds it deterministically; :func:`demo_files` renders the case file and its manifest
 as the exact bytes shipped in ``toolkit/sandbox/data/`` (a test rebuilds them and compares).
@@ -19,7 +19,7 @@ __all__ = ["DEMO_NOW", "DEMO_PLANS", "build_demo", "demo_files", "write_demo"]
 DEMO_NOW = "2026-11-20T15:00:00Z"
 DEMO_SEED = 20261120
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-_TITLE = "Demo world: 46 orders paid through the Stripe connector"
+_TITLE = "Demo world: 47 orders paid through the Stripe connector"
 _DESCRIPTION = ("Built by `python -m toolkit.sandbox.world demo`: healthy orders in USD, EUR and JPY (captured at "
                 "checkout and by Order Management, partial refunds, split shipments, async adapter) beside one or "
                 "more orders for every trace finding and failed-capture cause. The manifest "
@@ -73,6 +73,7 @@ DEMO_PLANS: list[OrderPlan] = [
     _P("00001044", "healthy_partial_refund", {"amount": "92.00", "currency": "EUR", "refund": "12.50"}),
     _P("00001045", "auth_expired_then_capture_failed", {"amount": "318.00", "currency": "EUR"}),
     _P("00001046", "healthy_oms_capture", {"amount": "24.99", "currency": "USD"}),
+    _P("00001047", "currency_mismatch", {"amount": "129.00", "currency": "USD", "oms_currency": "JPY"}),
 ]
 
 

@@ -232,6 +232,14 @@ def _jpy_scale(w: W, order: str, amount: str = "4800", currency: str = "JPY") ->
     w.admin.scale_amounts(order, 100)
 
 
+@scenario("currency_mismatch", expects=["CURRENCY_MISMATCH"], within_days=0)
+def _currency_mismatch(w: W, order: str, amount: str = "129.00", currency: str = "USD",
+                       oms_currency: str = "JPY") -> None:
+    """Stripe charged USD, but the order reached Order Management labelled JPY with the same figures."""
+    w.storefront.place_order(order, Decimal(amount), currency, capture="automatic")
+    w.admin.relabel_currency(order, oms_currency)
+
+
 # --- refunds and disputes ----------------------------------------------------------------------------
 @scenario("refund_missing_in_oms", expects=["REFUND_MISSING_IN_OMS"])
 def _dashboard_refund(w: W, order: str, amount: str = "120.00", currency: str = "USD", refund: str = "20.00") -> None:
