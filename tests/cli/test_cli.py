@@ -99,3 +99,46 @@ def test_exit_codes_are_one_per_kind_of_error():
     assert exit_code_for(ServiceUnavailableError("x", system="Stripe")) == exit_code_for(BudgetExceededError("x")) == 3
     assert exit_code_for(AccessDeniedError("x", system="Salesforce", status=401)) == ExitCode.ACCESS_DENIED == 4
     assert exit_code_for(KeyboardInterrupt()) == 130 and exit_code_for(RuntimeError("bug")) == 1
+
+
+def test_an_empty_case_is_bad_input_not_the_demo_world():
+    done = run("trace", "00001042", "--case", "")
+    assert done.returncode == 2 and done.stderr.startswith("error: --case needs the path of a case file")
+    assert done.stdout == ""
+
+
+def test_windows_out_of_range_or_reversed_are_one_sentence():
+    for args, words in ((["--until", "9999-12-31T23:59:59Z"], "--until 9999-12-31T23:59:59Z is out of range"),
+                        (["--since", "1970-01-01T00:00:00Z"], "--since 1970-01-01T00:00:00Z is out of range"),
+                        (["--since", "2026-11-20T00:00:00Z", "--until", "2026-11-01T00:00:00Z"], "swap them")):
+        done = run("diagnose", "--case", CASE, *args)
+        assert done.returncode == 2 and words in done.stderr and done.stderr.count("\n") == 1, done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_text_and_json_name_their_data_source():
+    done = run("trace", PI, "--case", CASE)
+    assert done.stdout.splitlines()[0] == "Data: case file expired-authorization.json in the sandbox (replayed, no " \
+                                          "live system)."
+    data = json.loads(run("diagnose", "--case", CASE, "--format", "json").stdout)
+    assert data["source"] == {"kind": "case", "name": "expired-authorization.json", "salesforce": "sandbox",
+                              "stripe_mode": "test",
+                              "label": "case file expired-authorization.json in the sandbox (replayed, no live system)"}
+    assert data["incomplete"] == []
+
+
+def test_an_incomplete_result_exits_with_the_outage_code_after_printing_it():
+    from toolkit.cli.main import exit_code_of
+    from toolkit.core.retry import RetryPolicy
+    from toolkit.session import connect
+
+    session = connect(case=EXAMPLE_CASE, retry=RetryPolicy(sleep=lambda seconds: None))
+    session.schema.prefixes()
+    session.sandbox.stripe.faults.fail("/v1/events", "unavailable", count=100)
+    result = session.trace(PI)
+    assert result.incomplete and exit_code_of(result) == 3
+    assert result.to_json()["incomplete"][0]["what"].startswith("the events of the PaymentIntents")
+    key = session.sandbox.stripe.restricted_key({"charges": "read"})
+    session.stripe = session.sandbox.stripe_client(key)
+    denied = session.trace("00001042")
+    assert exit_code_of(denied) == 4 and all(item.kind == "access_denied" for item in denied.incomplete)

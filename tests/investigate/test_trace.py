@@ -33,7 +33,8 @@ def test_every_subject_kind_gives_the_same_findings_within_budget(session, subje
 
 def test_json_shape_and_amounts_as_strings(session):
     data = session.trace(cases.PI).to_json()
-    assert list(data) == ["subject", "order_numbers", "payment_intents", "findings", "timeline", "reconciliation"]
+    assert list(data) == ["subject", "order_numbers", "payment_intents", "findings", "timeline", "reconciliation",
+                          "source", "incomplete"]
     finding = data["findings"][0]
     assert set(finding) == {"code", "severity", "subject", "amount", "currency", "message", "remediation"}
     assert finding["amount"] == "129.00" and finding["currency"] == "USD"

@@ -69,3 +69,48 @@ def test_no_value_changes_a_statements_structure(value: str) -> None:
     body = literal[1:-1]
     unescaped = body.replace("\\\\", "").replace("\\'", "")
     assert "'" not in unescaped
+
+
+_SENTINEL = "SENTINEL"
+
+
+def _same_structure(render: object, value: str) -> None:
+    """Rendering with ``value`` gives the statement rendered with a plain sentinel, once the quoted literal is put
+    back: the value stayed one literal and changed nothing around it."""
+    from simple_salesforce.format import quote_soql_value
+
+    assert callable(render)
+    with_value, with_sentinel = str(render(value)), str(render(_SENTINEL))
+    assert with_value.count(quote_soql_value(value)) >= 1
+    assert with_value.replace(quote_soql_value(value), quote_soql_value(_SENTINEL)) == with_sentinel
+
+
+def _string_templates() -> list[tuple[str, str]]:
+    from toolkit.salesforce.templates import get_template
+
+    return [(name, param) for name in template_names()
+            for param, spec in get_template(name).parameters.items() if spec.type in ("string", "string_list")]
+
+
+@pytest.mark.parametrize(("name", "param"), _string_templates())
+@given(value=st.text(max_size=30))
+def test_no_text_changes_an_analyst_templates_structure(name: str, param: str, value: str) -> None:
+    from toolkit.salesforce.templates import render
+
+    _same_structure(lambda v: render(name, **{param: v} | ({"object": "Payment"} if name == "records_by_gateway_ref"
+                                                             and param != "object" else {})), value)
+
+
+@given(value=st.text(min_size=1, max_size=30))
+def test_no_text_changes_the_helpers_statements(value: str) -> None:
+    from toolkit.salesforce.gateway_logs import gateway_logs_soql
+    from toolkit.salesforce.record_chain import Scope
+
+    _same_structure(lambda v: gateway_logs_soql(order_number=v, status="Failed"), value)
+    _same_structure(lambda v: Scope("order_numbers", (v,)).on_summary("OrderSummary", "Payment.OrderPaymentSummary."),
+                    value)
+    _same_structure(lambda v: Scope("referenced_by", (v,), "Payment", "GatewayRefNumber").on_children("OrderSummary"),
+                    value)
+    _same_structure(lambda v: statement("locate.payment_summaries", order="OrderSummary", scope=statement(
+        "scope.referenced_by", column="Id", child="PaymentAuthorization", child_column="GatewayRefNumber",
+        values=[v])), value)

@@ -10,7 +10,8 @@ from repo_paths import EXAMPLE_CASE
 
 from toolkit.analysis.stripe_shapes import payment_evidence
 from toolkit.core.budget import RequestBudget
-from toolkit.errors import AccessDeniedError, BudgetExceededError, NotFoundError
+from toolkit.core.retry import RetryPolicy
+from toolkit.errors import AccessDeniedError, BudgetExceededError, NotFoundError, ServiceUnavailableError
 from toolkit.session import connect
 from toolkit.stripe.gateway import StripeGateway, StripeObjectMissing
 from toolkit.stripe.lookups import events_for, find_payment_intents_by_order
@@ -86,4 +87,39 @@ def test_a_restricted_key_without_the_permission_is_access_denied(session):
     gateway = StripeGateway(session.sandbox.stripe_client(key), key_livemode=False)
     with pytest.raises(AccessDeniedError) as info:
         gateway.retrieve_payment_intent(PI)
-    assert info.value.status == 403 and "read access" in str(info.value) and key not in str(info.value)
+    assert info.value.status == 403 and "permission" in str(info.value) and key not in str(info.value)
+
+
+class Sleeps(list):
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+@pytest.mark.parametrize("kind", ["rate_limit", "lock_timeout", "server_error", "unavailable", "timeout"])
+def test_passing_failures_are_retried_with_backoff_a_plain_429_included(kind: str) -> None:
+    sleeps = Sleeps()
+    session = connect(case=EXAMPLE_CASE, retry=RetryPolicy(sleep=sleeps))
+    session.sandbox.stripe.faults.fail("/v1/payment_intents/*", kind, count=2)
+    gateway = session.stripe_gateway()
+    assert gateway.retrieve_payment_intent(PI)["id"] == PI
+    assert sleeps == [0.5, 1.0] and gateway.budget.used == 1 and gateway.budget.retries == 2
+    assert session.sandbox.stripe.log.count == 3
+
+
+def test_a_failure_that_outlasts_the_retries_is_an_outage_with_the_request_id() -> None:
+    session = connect(case=EXAMPLE_CASE, retry=RetryPolicy(sleep=Sleeps()))
+    session.sandbox.stripe.faults.fail("/v1/payment_intents/*", "server_error", count=3)
+    with pytest.raises(ServiceUnavailableError) as info:
+        session.stripe_gateway().retrieve_payment_intent(PI)
+    assert info.value.system == "Stripe" and info.value.status == 500 and info.value.request_id
+    assert info.value.request_id in str(info.value) and "try again later" in str(info.value)
+
+
+def test_the_missing_permission_is_named() -> None:
+    session = connect(case=EXAMPLE_CASE)
+    key = session.sandbox.stripe.restricted_key({"charges": "read"})
+    gateway = StripeGateway(session.sandbox.stripe_client(key), key_livemode=False)
+    with pytest.raises(AccessDeniedError) as info:
+        gateway.retrieve_payment_intent(PI)
+    assert "lacks the 'rak_payment_intent_read' permission" in str(info.value)
+    assert session.sandbox.stripe.log.count == 1  # a refusal is not retried

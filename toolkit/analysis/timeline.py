@@ -17,6 +17,7 @@ from toolkit.analysis.evidence import StripePaymentEvidence
 from toolkit.analysis.payment_state import from_unix, is_money_moving_refund, minor
 from toolkit.core.clock import parse_instant
 from toolkit.core.money import format_amount, from_salesforce, normalize_currency, to_major
+from toolkit.core.text import redact
 
 __all__ = ["TimelineRow", "salesforce_rows", "stripe_notes", "stripe_rows", "timeline"]
 
@@ -131,7 +132,7 @@ def salesforce_rows(
         rows.append(_sf_row(r, "Refund", f"Refund{_ref(r)}{mode}", amount_field="Amount", status_field="Status",
                             time_fields=("GatewayDate", "CreatedDate"), currency=currency))
     for r in gateway_logs:
-        message = f": {r.get('GatewayMessage')}" if r.get("GatewayMessage") else ""
+        message = f": {redact(str(r.get('GatewayMessage')))}" if r.get("GatewayMessage") else ""
         note = " notification" if r.get("IsNotification") == "Yes" else ""
         rows.append(_sf_row(r, "PaymentGatewayLog", f"Gateway {r.get('InteractionType') or 'interaction'}{note}"
                                                     f"{message}",

@@ -19,6 +19,7 @@ from toolkit.analysis.findings import Finding, findings_for_ops, sort_findings
 from toolkit.analysis.reconciliation import ReconciliationRow, reconcile_ops
 from toolkit.analysis.stripe_shapes import charge_id, payment_evidence
 from toolkit.analysis.timeline import TimelineRow, salesforce_rows, stripe_notes, timeline
+from toolkit.core.incomplete import Incomplete
 from toolkit.core.money import from_salesforce, normalize_currency
 
 __all__ = ["Analysis", "Fetched", "analyse_fetched", "ops_evidence", "stripe_evidence"]
@@ -33,7 +34,9 @@ class Fetched:
 
     ``events_complete`` is False when the events of a PaymentIntent may be missing (Stripe had more events
     in its window than the pages fetched); ``search_how`` says how PaymentIntents were found by order
-    (``"search"``, ``"list"``, ``"search failed"``; None when no search ran).
+    (``"search"``, ``"list"``, ``"list after a failed search"``, ``"search failed"``; None when no search ran).
+    ``incomplete`` lists every read that failed after its retries; ``salesforce_complete`` is False when a read
+    of the Order Management records failed, so that nothing is concluded from a partial chain.
     """
 
     chain: ChainRecords
@@ -43,6 +46,8 @@ class Fetched:
     events: list[Record] = field(default_factory=list)
     events_complete: bool = True
     search_how: str | None = None
+    incomplete: list[Incomplete] = field(default_factory=list)
+    salesforce_complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,7 @@ class Analysis:
     reconciliation: list[ReconciliationRow]
     findings: list[Finding]
     notes: list[str]
+    incomplete: list[Incomplete] = field(default_factory=list)
 
 
 def _reference(record: Record, obj: Literal["PaymentAuthorization", "Payment"], currency: str, fetched: Fetched,
@@ -140,8 +146,11 @@ def analyse_fetched(fetched: Fetched, now: datetime, *, key_live: bool | None = 
     chain = fetched.chain
     stripe = stripe_evidence(fetched)
     evidence = [ops_evidence(ops, chain, fetched, stripe, key_live) for ops in chain.payment_summaries]
-    findings = sort_findings(f for item in evidence for f in findings_for_ops(item, now))
-    reconciliation = [row for item in evidence for row in reconcile_ops(item)]
+    if fetched.salesforce_complete:
+        findings = sort_findings(f for item in evidence for f in findings_for_ops(item, now))
+        reconciliation = [row for item in evidence for row in reconcile_ops(item)]
+    else:  # every finding and every reconciled amount stands on Order Management's records: none from a partial read
+        findings, reconciliation = [], []
     currency = evidence[0].currency if evidence else None
     sf_rows = salesforce_rows(order_summaries=chain.order_summaries, payment_summaries=chain.payment_summaries,
                               authorizations=chain.authorizations, payments=chain.payments, refunds=chain.refunds,
@@ -153,6 +162,12 @@ def analyse_fetched(fetched: Fetched, now: datetime, *, key_live: bool | None = 
     if fetched.search_how == "list":
         notes.append("Stripe search found nothing (it can lag behind by up to an hour); PaymentIntents were found "
                      "by listing the order's created window instead.")
+    elif fetched.search_how == "list after a failed search":
+        notes.append("Stripe search failed; PaymentIntents were found by listing the order's created window "
+                     "instead.")
+    if not fetched.salesforce_complete:
+        notes.insert(0, "Order Management's records could not all be read, so no finding and no reconciliation is "
+                        "reported: each would stand on records the trace does not have.")
     order_numbers = list(dict.fromkeys(o["OrderNumber"] for o in chain.order_summaries if o.get("OrderNumber")))
     if not order_numbers:
         order_numbers = sorted({str((pe.payment_intent.get("metadata") or {}).get("order_id"))
@@ -168,4 +183,5 @@ def analyse_fetched(fetched: Fetched, now: datetime, *, key_live: bool | None = 
         reconciliation=reconciliation,
         findings=findings,
         notes=notes,
+        incomplete=list(fetched.incomplete),
     )

@@ -12,6 +12,7 @@ from typing import Any, NoReturn, Protocol
 
 from toolkit.cli.exit_codes import ExitCode, exit_code_for
 from toolkit.core.clock import parse_instant
+from toolkit.core.incomplete import Incomplete
 from toolkit.errors import InputError, ToolkitError
 from toolkit.session import Session, connect
 
@@ -19,7 +20,11 @@ __all__ = ["main"]
 
 
 class Result(Protocol):
-    """What a command returns: its own JSON and its text."""
+    """What a command returns: its JSON (its own fields, then ``source`` and ``incomplete``), its text, and what
+    could not be read."""
+
+    @property
+    def incomplete(self) -> Sequence[Incomplete]: ...
 
     def to_json(self) -> dict[str, Any]: ...
 
@@ -56,7 +61,12 @@ def _instant(option: str, value: str | None) -> datetime | None:
 
 
 def _session(args: argparse.Namespace) -> Session:
-    return connect(case=args.case) if args.case else connect()
+    if args.case is not None:
+        if not args.case.strip():
+            raise InputError("--case needs the path of a case file; leave --case out to use the configured "
+                             "connection.")
+        return connect(case=args.case)
+    return connect()
 
 
 def _run(args: argparse.Namespace) -> tuple[Session, Result]:
@@ -68,29 +78,31 @@ def _run(args: argparse.Namespace) -> tuple[Session, Result]:
     return session, session.trace(args.subject)
 
 
-def envelope(session: Session, result: Result) -> dict[str, Any]:
-    """A command's JSON: its own fields, then the fields every command carries (``docs/cli.md``)."""
-    body = result.to_json()
-    source = session.data_source.to_json() if session.data_source is not None else None
-    return {**body, "source": source, "incomplete": list(getattr(result, "incomplete", None) or [])}
+def exit_code_of(result: Result) -> ExitCode:
+    """0 when everything was read; else 3, or 4 when a system refused the credentials (``docs/cli.md``)."""
+    if not result.incomplete:
+        return ExitCode.OK
+    if any(item.kind == "access_denied" for item in result.incomplete):
+        return ExitCode.ACCESS_DENIED
+    return ExitCode.UNAVAILABLE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     try:
         args = _parser().parse_args(list(argv) if argv is not None else None)
-        session, result = _run(args)
+        _, result = _run(args)
     except (ToolkitError, KeyboardInterrupt) as exc:
         message = " ".join(str(exc).split()) or "interrupted"
         print(f"error: {message}", file=sys.stderr)
         return int(exit_code_for(exc))
-    text = json.dumps(envelope(session, result), indent=1) + "\n" if args.format == "json" else result.to_text()
+    text = json.dumps(result.to_json(), indent=1) + "\n" if args.format == "json" else result.to_text()
     try:
         sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader stopped early (``| head``): nothing more to say, no traceback
         _silence_stdout()
-    return int(ExitCode.OK)
+    return int(exit_code_of(result))
 
 
 def _silence_stdout() -> None:

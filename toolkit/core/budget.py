@@ -20,14 +20,16 @@ __all__ = ["RequestBudget"]
 class RequestBudget:
     """A thread-safe count of the requests an operation may still send to one system (``limit`` None: no cap).
 
-    ``used`` counts every request sent (query pages included); ``by_kind`` counts them by what they were
-    (``"query"``, ``"query_more"``, ``"retrieve payment_intent"``, ``"list events"``...).
+    ``used`` counts every request the operation planned (query pages included); ``retries`` the extra tries of
+    those that failed for a passing reason; ``by_kind`` counts both by what they were (``"query"``,
+    ``"query_more"``, ``"retrieve payment_intent"``, ``"list events"``, ``"query (retry)"``...).
     """
 
     def __init__(self, system: str, limit: int | None = None) -> None:
         self.system = system
         self.limit = limit
         self.used = 0
+        self.retries = 0
         self.by_kind: Counter[str] = Counter()
         self._lock = threading.Lock()
 
@@ -49,3 +51,10 @@ class RequestBudget:
                     "not fetched.", system=self.system, subject=what)
             self.used += 1
             self.by_kind[kind] += 1
+
+    def note_retry(self, kind: str) -> None:
+        """Count one more try of a request already spent (a retry does not spend the plan's budget: the plan
+        still gets every read it was given; the retries are accounted apart)."""
+        with self._lock:
+            self.retries += 1
+            self.by_kind[f"{kind} (retry)"] += 1

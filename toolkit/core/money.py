@@ -26,6 +26,7 @@ from toolkit.errors import InputError
 
 __all__ = [
     "CURRENCY_EXPONENTS",
+    "ISO_4217",
     "THREE_DECIMAL_CURRENCIES",
     "ZERO_DECIMAL_CURRENCIES",
     "exponent",
@@ -34,6 +35,7 @@ __all__ = [
     "from_salesforce",
     "is_zero_decimal",
     "normalize_currency",
+    "parse_amount",
     "quantum",
     "to_major",
     "to_minor",
@@ -51,13 +53,32 @@ CURRENCY_EXPONENTS: Mapping[str, int] = MappingProxyType(
     {**dict.fromkeys(ZERO_DECIMAL_CURRENCIES, 0), **dict.fromkeys(THREE_DECIMAL_CURRENCIES, 3)})
 
 _CODE = re.compile(r"^[A-Za-z]{3}$")
+#: ISO 4217's currency codes (2025 list, with the codes still circulating after a redenomination), without XXX
+#: ("no currency") and XTS ("testing").
+ISO_4217: frozenset[str] = frozenset({
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT", "BGN", "BHD", "BIF",
+    "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD", "CDF", "CHE", "CHF", "CHW", "CLF",
+    "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB",
+    "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HTG", "HUF", "IDR",
+    "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD",
+    "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU", "MUR",
+    "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK",
+    "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP",
+    "SLE", "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD",
+    "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF",
+    "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XCD", "XCG", "XDR", "XOF", "XPD", "XPF", "XPT", "XSU", "XUA", "YER",
+    "ZAR", "ZMW", "ZWG", "ZWL",
+})
 
 
 def normalize_currency(currency: str) -> str:
-    """The upper-case ISO code (``"usd"`` -> ``"USD"``); InputError when it is not three letters."""
+    """The upper-case ISO 4217 code (``"usd"`` -> ``"USD"``); InputError for anything else."""
     if not isinstance(currency, str) or not _CODE.match(currency.strip()):
-        raise InputError(f"{currency!r} is not a three-letter currency code such as USD")
-    return currency.strip().upper()
+        raise InputError(f"{currency!r} is not a three-letter currency code such as USD.")
+    code = currency.strip().upper()
+    if code not in ISO_4217:
+        raise InputError(f"{code} is not an ISO 4217 currency code; check the spelling (USD, EUR, JPY...).")
+    return code
 
 
 def exponent(currency: str) -> int:
@@ -136,3 +157,32 @@ def format_amount(amount: Decimal, currency: str) -> str:
 def format_money(amount: Decimal, currency: str) -> str:
     """Amount and currency for messages: ``"129.00 USD"``."""
     return f"{format_amount(amount, currency)} {normalize_currency(currency)}"
+
+
+#: The largest amount a person may type (major units): beyond any real order, well inside Stripe's integer range.
+MAX_AMOUNT = Decimal("99999999.999")
+
+
+def parse_amount(text: object, currency: str, *, allow_zero: bool = False) -> Decimal:
+    """An amount a person typed (major units: ``"45.50"``, ``"4800"`` for JPY), at the currency's scale.
+
+    One-sentence InputError when it is not a plain number, negative (or zero unless ``allow_zero``), has more
+    decimals than the currency, or is absurdly large.
+    """
+    code = normalize_currency(currency)
+    if isinstance(text, float):
+        raise InputError(f"Give the amount as text or a Decimal, not the float {text!r} (floats round money).")
+    raw = str(text).strip() if isinstance(text, str | int | Decimal) and not isinstance(text, bool) else None
+    if not raw or not re.fullmatch(r"\d{1,12}(\.\d{1,12})?", raw.replace(",", "")):
+        raise InputError(f"{text!r} is not an amount: give a positive number such as 45.50, without currency "
+                         "symbol or sign.")
+    number = Decimal(raw.replace(",", ""))
+    if number > MAX_AMOUNT:
+        raise InputError(f"{raw} {code} is larger than any amount this toolkit accepts ({MAX_AMOUNT:,}).")
+    if number == 0 and not allow_zero:
+        raise InputError(f"The amount must be more than 0 {code}.")
+    places = exponent(code)
+    if -number.as_tuple().exponent > places:  # type: ignore[operator]
+        raise InputError(f"{raw} has more decimals than {code} allows ({places}); {code} amounts are like "
+                         f"{format_amount(Decimal(1234), code)}.")
+    return _quantize(number, code)

@@ -41,16 +41,18 @@ a conclusion: :mod:`toolkit.investigate.trace` analyses what this returns.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NoReturn
 
 from toolkit.analysis.evidence import MissingObject
 from toolkit.analysis.stripe_shapes import charge_id, event_is_about, event_window, reference_in_oms, split_expanded
 from toolkit.analysis.trace_analysis import Fetched
 from toolkit.core.budget import RequestBudget
 from toolkit.core.clock import parse_instant
-from toolkit.errors import AccessDeniedError, BudgetExceededError, NotFoundError, ServiceError
+from toolkit.core.incomplete import Incomplete
+from toolkit.errors import AccessDeniedError, BudgetExceededError, NotFoundError, ServiceError, ServiceUnavailableError
 from toolkit.investigate.subjects import Subject, SubjectKind
 from toolkit.salesforce.gateway import SalesforceGateway
 from toolkit.salesforce.locate import Located
@@ -78,6 +80,9 @@ class StripeSide:
         self.txn_to_pi: dict[str, str] = {}
         self.missing: dict[str, MissingObject] = {}
         self.missing_errors: dict[str, StripeObjectMissing] = {}
+        self.unread: dict[str, Incomplete] = {}  # ids whose read failed after retries (never "missing")
+        self.search_failures: dict[str, Incomplete] = {}  # order number -> the search that failed
+        self.incomplete: list[Incomplete] = []  # other failed reads (events)
         self._lock = threading.Lock()
 
     @property
@@ -102,6 +107,10 @@ class StripeSide:
                 self.missing[stripe_id] = exc.missing
                 self.missing_errors[stripe_id] = exc
             return None
+        except (ServiceError, BudgetExceededError) as exc:
+            with self._lock:
+                self.unread[stripe_id] = Incomplete.from_error(exc, f"{stripe_id} and its PaymentIntent", "Stripe")
+            return None
         self.keep(pi)
         if pi and stripe_id.startswith("txn_"):
             with self._lock:
@@ -113,13 +122,22 @@ class StripeSide:
         try:
             found, how = find_payment_intents_by_order(self.gateway, order_number, window=window,
                                                        use_search=use_search)
-        except AccessDeniedError:
-            raise
-        except (ServiceError, BudgetExceededError):
+        except (ServiceError, BudgetExceededError) as exc:
+            with self._lock:
+                self.search_failures[order_number] = Incomplete.from_error(
+                    exc, f"the PaymentIntents tagged with order {order_number}", "Stripe")
             return [], "search failed"
+        with self._lock:
+            self.search_failures.pop(order_number, None)  # a later list of the window found them after all
         for pi in found:
             self.keep(pi)
         return found, how
+
+    def failures(self) -> list[Incomplete]:
+        """Every read that failed, in a stable order."""
+        with self._lock:
+            return [*(self.unread[k] for k in sorted(self.unread)),
+                    *(self.search_failures[k] for k in sorted(self.search_failures)), *self.incomplete]
 
 
 def _order_window(chain: RecordChain) -> tuple[datetime, datetime] | None:
@@ -160,6 +178,35 @@ class _Plan:
         self.events: Future[tuple[list[Record], bool]] | None = None
         self.window: tuple[datetime, datetime] | None = None
         self.how: str | None = None
+        self.salesforce_failures: list[Incomplete] = []
+
+    def _chain(self, what: str, read: Callable[..., RecordChain], *args: Any) -> RecordChain:
+        """A Salesforce read of the chain; a failure (after retries) is recorded and reads as an empty chain that
+        nothing may be concluded from (``Fetched.salesforce_complete``)."""
+        try:
+            return read(*args)
+        except (ServiceError, BudgetExceededError) as exc:
+            self.salesforce_failures.append(Incomplete.from_error(exc, what, "Salesforce"))
+            return RecordChain()
+
+    def _locate(self, what: str, read: Callable[..., Located], *args: Any) -> Located:
+        try:
+            return read(*args)
+        except (ServiceError, BudgetExceededError) as exc:
+            self.salesforce_failures.append(Incomplete.from_error(exc, what, "Salesforce"))
+            return Located([], [], "")
+
+    def _nothing_found(self, message: str) -> NoReturn:
+        """Neither system gave the subject: NotFoundError when every read answered, else the failure (a read
+        that failed is never evidence of absence)."""
+        failures = [*self.salesforce_failures, *self.st.failures()]
+        if not failures:
+            raise NotFoundError(message)
+        first = failures[0]
+        error = AccessDeniedError if any(f.kind == "access_denied" for f in failures) else ServiceUnavailableError
+        raise error(f"{first.system} could not be read, so the toolkit cannot tell whether {self.subject.value} "
+                    f"exists: {first.error}", system=first.system, subject=self.subject.value,
+                    request_id=first.request_id)
 
     def _events(self, since: datetime, until: datetime) -> tuple[list[Record], bool]:
         """One page of the trace's event types created in [since, until]."""
@@ -191,9 +238,9 @@ class _Plan:
         elif self.subject.system == "Stripe":
             chain = self._stripe_id()
         elif kind is SubjectKind.ORDER_SUMMARY:
-            chain = self.sfx.orders(order_summary_ids=[self.subject.value])
+            chain = self._chain(f"the order {self.subject.value}", self.sfx.orders_by_id, [self.subject.value])
             if chain.is_empty:
-                raise NotFoundError(f"No OrderSummary {self.subject.value} in Salesforce.")
+                self._nothing_found(f"No OrderSummary {self.subject.value} in Salesforce.")
             # round 2: the order's tagged PaymentIntents beside its references, and the events
             self.start_events_for_orders(chain.order_summaries)
             searching = [self.pool.submit(self.st.by_order, number) for number in chain.order_numbers[:1]]
@@ -207,13 +254,16 @@ class _Plan:
     def _order_number(self) -> RecordChain:
         value = self.subject.value
         search = self.pool.submit(self.st.by_order, value, None)
-        chain = self.sfx.orders(order_numbers=[value])
+        chain = self._chain(f"the order {value}", self.sfx.orders_by_number, [value])
         found, self.how = search.result()
         if not found and not references_of(chain):
             window = _order_window(chain) or (self.now - timedelta(days=30), self.now)
+            searched_first = self.how
             found, self.how = self.st.by_order(value, window, use_search=False)
+            if searched_first == "search failed" and self.how == "list":
+                self.how = "list after a failed search"
         if chain.is_empty and not found:
-            raise NotFoundError(f"No order {value} in Salesforce and no PaymentIntent with metadata order_id {value} "
+            self._nothing_found(f"No order {value} in Salesforce and no PaymentIntent with metadata order_id {value} "
                                 "in Stripe.")
         return chain
 
@@ -221,31 +271,33 @@ class _Plan:
         value = self.subject.value
         prefix = value.split("_", 1)[0] + "_"
         holder = _HOLDER.get(prefix)
-        locating = self.pool.submit(self.sfx.locator.locate, holder, "GatewayRefNumber", value) if holder else None
+        locating = self.pool.submit(self._locate, f"the order holding {value}", self.sfx.locator.locate, holder,
+                                    "GatewayRefNumber", value) if holder else None
         pi = self.st.resolve(value)
         located = locating.result() if locating is not None else None
         if pi is None and not (located and located.orders):
             if value in self.st.missing:
                 raise self.st.missing_errors[value]
-            raise NotFoundError(f"{value} belongs to no PaymentIntent in Stripe, so it cannot be traced.")
+            self._nothing_found(f"{value} belongs to no PaymentIntent in Stripe, so it cannot be traced.")
         self.start_events()
         if located is not None and located.orders:
             if pi is not None:
-                return self.sfx.of_located(located)
+                return self._chain(f"the order holding {value}", self.sfx.of_located, located)
             # Stripe lacks the reference Order Management holds: look for the order's tagged PaymentIntents
             searching = [self.pool.submit(self.st.by_order, str(o["OrderNumber"]))
                          for o in located.orders[:1] if o.get("OrderNumber")]
-            chain = self.sfx.of_located(located)
+            chain = self._chain(f"the order holding {value}", self.sfx.of_located, located)
             for future in searching:
                 future.result()
             return chain
         assert pi is not None
         order_number = (pi.get("metadata") or {}).get("order_id")
         if order_number:  # the storefront wrote the order number: the whole order in one round
+            what = f"the order {order_number}"
             if located is not None:  # one request already spent on the locate: 2 statements left
-                chain = self.sfx.summaries(Scope("order_numbers", (str(order_number),)))
+                chain = self._chain(what, self.sfx.summaries, Scope("order_numbers", (str(order_number),)))
             else:
-                chain = self.sfx.orders(order_numbers=[str(order_number)])
+                chain = self._chain(what, self.sfx.orders_by_number, [str(order_number)])
             if not chain.is_empty:
                 return chain
             # the metadata is a hint (the storefront's number need not be Order Management's): the reference
@@ -265,23 +317,27 @@ class _Plan:
             return RecordChain()
         if located is not None and reference == value:  # the locate of round 1 already looked for it
             return RecordChain()
+        what = f"the order holding {reference}"
         if located is not None or semi_join:
             # the summaries holding the reference, in one round (not their orders' others)
-            return self.sfx.summaries(Scope("referenced_by", (reference,), held_by, "GatewayRefNumber"))
-        found = self.sfx.locator.locate(held_by, "GatewayRefNumber", reference)
-        return self.sfx.of_located(found) if found.orders else RecordChain(soql=[found.soql])
+            return self._chain(what, self.sfx.summaries, Scope("referenced_by", (reference,), held_by,
+                                                               "GatewayRefNumber"))
+        found = self._locate(what, self.sfx.locator.locate, held_by, "GatewayRefNumber", reference)
+        if not found.orders:
+            return RecordChain(soql=[str(found.soql)] if found.soql else [])
+        return self._chain(what, self.sfx.of_located, found)
 
     def _record_id(self) -> RecordChain:
         kind, value = self.subject.kind, self.subject.value
-        located = self.sfx.locator.locate_record(str(kind), value)
+        located = self._locate(f"the order of {kind} {value}", self.sfx.locator.locate_record, str(kind), value)
         if not located.orders:
-            raise NotFoundError(f"No {kind} {value} in Salesforce, or no order behind it.")
+            self._nothing_found(f"No {kind} {value} in Salesforce, or no order behind it.")
         resolving: list[Future[Any]] = [self.pool.submit(self.st.resolve, ref) for ref in located.references]
         self.start_events_for_orders(located.orders)
         # as for an order number: the PaymentIntents the storefront tagged with the order, referenced or not
         resolving += [self.pool.submit(self.st.by_order, str(o["OrderNumber"]), None)
                       for o in located.orders[:1] if o.get("OrderNumber")]
-        chain = self.sfx.of_located(located)
+        chain = self._chain(f"the order of {kind} {value}", self.sfx.of_located, located)
         for future in resolving:
             future.result()
         return chain
@@ -289,8 +345,8 @@ class _Plan:
     def _todo(self, chain: RecordChain) -> list[str]:
         """The chain's references no request has answered yet."""
         st = self.st
-        return [ref for ref in references_of(chain)
-                if ref not in st.payment_intents and ref not in st.txn_to_pi and ref not in st.missing]
+        return [ref for ref in references_of(chain) if ref not in st.payment_intents and ref not in st.txn_to_pi
+                and ref not in st.missing and ref not in st.unread]
 
     def _finish(self, chain: RecordChain) -> Fetched:
         st = self.st
@@ -304,10 +360,10 @@ class _Plan:
         events: list[Record] = []
         complete = True
         if self.events is not None:
-            events, complete = self.events.result()
+            events, complete = self._events_result(self.events)
             if not complete and st.budget.remaining and events and self.window is not None:
                 older = datetime.fromtimestamp(min(e["created"] for e in events), tz=self.now.tzinfo)
-                more, complete = self._events(self.window[0], older)
+                more, complete = self._events_or_nothing(self.window[0], older)
                 events = list({e["id"]: e for e in [*more, *events]}.values())
         wanted = set(st.payment_intents)
         charges = {c for pi in st.payment_intents.values() if (c := charge_id(pi))}
@@ -316,7 +372,7 @@ class _Plan:
             if late is not None and (late[0] < self.window[0] or late[1] > self.window[1]):
                 # the PaymentIntents' own window reaches beyond what was listed: list it, or say so
                 if st.budget.remaining:
-                    more, more_complete = self._events(late[0], late[1])
+                    more, more_complete = self._events_or_nothing(late[0], late[1])
                     events = list({e["id"]: e for e in [*events, *more]}.values())
                     complete = complete and more_complete
                     self.window = (min(late[0], self.window[0]), max(late[1], self.window[1]))
@@ -326,6 +382,27 @@ class _Plan:
                        txn_to_pi=dict(st.txn_to_pi), missing=dict(st.missing),
                        events=sorted((e for e in events if event_is_about(e, wanted, charges)),
                                      key=lambda e: (e.get("created") or 0, str(e.get("id")))),
-                       events_complete=complete, search_how=self.how)
+                       events_complete=complete, search_how=self.how,
+                       incomplete=[*self.salesforce_failures, *st.failures()],
+                       salesforce_complete=not self.salesforce_failures)
+
+    def _events_result(self, future: Future[tuple[list[Record], bool]]) -> tuple[list[Record], bool]:
+        try:
+            return future.result()
+        except (ServiceError, BudgetExceededError) as exc:
+            self._events_failed(exc)
+            return [], True  # the failure is in ``incomplete``; the events note would repeat it
+
+    def _events_or_nothing(self, since: datetime, until: datetime) -> tuple[list[Record], bool]:
+        try:
+            return self._events(since, until)
+        except (ServiceError, BudgetExceededError) as exc:
+            self._events_failed(exc)
+            return [], True
+
+    def _events_failed(self, exc: ServiceError | BudgetExceededError) -> None:
+        entry = Incomplete.from_error(exc, "the events of the PaymentIntents (the timeline's Stripe events)", "Stripe")
+        if entry not in self.st.incomplete:
+            self.st.incomplete.append(entry)
 
 

@@ -25,13 +25,15 @@ from toolkit.analysis.reconciliation import ReconciliationRow
 from toolkit.analysis.timeline import TimelineRow
 from toolkit.analysis.trace_analysis import Fetched, analyse_fetched, ops_evidence
 from toolkit.core.budget import RequestBudget
+from toolkit.core.incomplete import Incomplete
+from toolkit.core.text import redact_json
 from toolkit.investigate.fetch import STRIPE_BUDGET, fetch
 from toolkit.investigate.subjects import Subject, parse_subject
 from toolkit.salesforce.record_chain import RecordChain
 from toolkit.views import display, tables
 
 if TYPE_CHECKING:
-    from toolkit.session import Session
+    from toolkit.session import DataSource, Session
 
 __all__ = ["Trace", "analyse", "ops_evidence", "trace"]
 
@@ -50,21 +52,26 @@ class Trace:
     findings: list[Finding]
     now: datetime
     notes: list[str] = field(default_factory=list)
+    incomplete: list[Incomplete] = field(default_factory=list)
+    source: DataSource | None = None
 
     @property
     def payment_intents(self) -> list[str]:
         return [pe.id for pe in self.stripe]
 
     def to_json(self) -> dict[str, Any]:
-        """The command line's JSON: amounts as strings, times as ISO 8601 UTC."""
-        return {
+        """The command line's JSON (``docs/cli.md``): amounts as strings, times as ISO 8601 UTC, then the fields
+        every command carries (``source``, ``incomplete``); free text redacted."""
+        return redact_json({
             "subject": self.subject.value,
             "order_numbers": list(self.order_numbers),
             "payment_intents": self.payment_intents,
             "findings": [f.to_json() for f in self.findings],
             "timeline": [row.to_json() for row in self.timeline],
             "reconciliation": [row.to_json() for row in self.reconciliation],
-        }
+            "source": self.source.to_json() if self.source is not None else None,
+            "incomplete": [item.to_json() for item in self.incomplete],
+        })
 
     def timeline_frame(self) -> pd.DataFrame:
         """The timeline as a DataFrame: one row per event, times as UTC datetimes, amounts as Decimal."""
@@ -108,10 +115,11 @@ def trace(session: Session, subject: str | Subject, *, pool: ThreadPoolExecutor 
     salesforce = session.salesforce_gateway(RequestBudget("Salesforce"))
     stripe = session.stripe_gateway(RequestBudget("Stripe", STRIPE_BUDGET))
     fetched = fetch(salesforce, stripe, parsed, now, schema=schema, pool=pool)
-    return analyse(parsed, fetched, now, key_live=session.stripe_livemode)
+    return analyse(parsed, fetched, now, key_live=session.stripe_livemode, source=session.data_source)
 
 
-def analyse(subject: Subject, fetched: Fetched, now: datetime, *, key_live: bool | None = None) -> Trace:
+def analyse(subject: Subject, fetched: Fetched, now: datetime, *, key_live: bool | None = None,
+            source: DataSource | None = None) -> Trace:
     """Everything a trace concludes from what was fetched (:func:`toolkit.analysis.trace_analysis.analyse_fetched`);
     issues no request."""
     result = analyse_fetched(fetched, now, key_live=key_live)
@@ -121,6 +129,6 @@ def analyse(subject: Subject, fetched: Fetched, now: datetime, *, key_live: bool
             "gateway_logs")})
     return Trace(subject=subject, order_numbers=result.order_numbers, chain=chain, stripe=result.stripe,
                  evidence=result.evidence, timeline=result.timeline, reconciliation=result.reconciliation,
-                 findings=result.findings, now=now, notes=result.notes)
+                 findings=result.findings, now=now, notes=result.notes, incomplete=result.incomplete, source=source)
 
 

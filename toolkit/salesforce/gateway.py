@@ -5,6 +5,9 @@ tell) and owns, for one operation (a trace, a diagnosis, a helper call):
 
 - the request budget and its accounting (:class:`~toolkit.core.budget.RequestBudget`): every request
   (each page of a query, each describe) is spent before it is sent;
+- retries of a read that failed for a passing reason (timeouts, connection errors, 5xx, ``UNABLE_TO_LOCK_ROW``)
+  with the session's :class:`~toolkit.core.retry.RetryPolicy`, a timeout on every request, and one new login
+  on ``INVALID_SESSION_ID`` when the session's credentials allow it;
 - the statements run, in the order they were sent (``statements``);
 - the translation of the client's failures into the toolkit's errors, each naming Salesforce, what was
   being read and what to try (:func:`salesforce_error`).
@@ -24,6 +27,7 @@ import requests
 from simple_salesforce import exceptions as sf_errors
 
 from toolkit.core.budget import RequestBudget
+from toolkit.core.retry import RetryPolicy
 from toolkit.core.text import redact_secrets
 from toolkit.errors import (
     AccessDeniedError,
@@ -52,7 +56,8 @@ class SalesforceClient(Protocol):
 
     def describe(self, **kwargs: Any) -> dict[str, Any] | None: ...
 
-    def __getattr__(self, name: str) -> Any: ...
+    def restful(self, path: str, params: dict[str, Any] | None = None, method: str = "GET",
+                **kwargs: Any) -> Any: ...
 
 
 def _error_body(exc: sf_errors.SalesforceError) -> tuple[str | None, str]:
@@ -64,8 +69,28 @@ def _error_body(exc: sf_errors.SalesforceError) -> tuple[str | None, str]:
     return None, str(content or "")
 
 
-def salesforce_error(exc: BaseException, what: str) -> ToolkitError:
-    """The toolkit error for a failed Salesforce request (chain it: ``raise salesforce_error(e, w) from e``)."""
+def _usage(limit_info: str | None) -> str:
+    """``", 15000 of 15000 API requests used"`` from an ``Sforce-Limit-Info`` header, or nothing."""
+    for part in (limit_info or "").split(","):
+        name, _, value = part.strip().partition("=")
+        used, _, total = value.partition("/")
+        if name == "api-usage" and used.isdigit() and total.isdigit():
+            return f", {int(used):,} of {int(total):,} API requests used"
+    return ""
+
+
+def _retryable(exc: BaseException) -> bool:
+    """A failure that can pass: no answer, a 5xx, or a row lock (Salesforce says to try again)."""
+    if isinstance(exc, requests.Timeout | requests.ConnectionError):
+        return True
+    if isinstance(exc, sf_errors.SalesforceError):
+        return exc.status >= 500 or _error_body(exc)[0] == "UNABLE_TO_LOCK_ROW"
+    return False
+
+
+def salesforce_error(exc: BaseException, what: str, limit_info: str | None = None) -> ToolkitError:
+    """The toolkit error for a failed Salesforce request (chain it: ``raise salesforce_error(e, w) from e``);
+    ``limit_info`` is the last ``Sforce-Limit-Info`` header seen, for REQUEST_LIMIT_EXCEEDED."""
     if isinstance(exc, requests.Timeout):
         return ServiceUnavailableError(f"Salesforce did not answer in time while reading {what}; try again, or check "
                                        "the org's status.", system=SYSTEM, subject=what)
@@ -84,7 +109,8 @@ def salesforce_error(exc: BaseException, what: str) -> ToolkitError:
     if isinstance(exc, sf_errors.SalesforceRefusedRequest):
         if code == "REQUEST_LIMIT_EXCEEDED":
             return ServiceUnavailableError(f"Salesforce refused {what}: the org's API request limit is used up "
-                                           f"({detail}); wait for the limit to reset or ask an admin.", **fields)
+                                           f"({detail}{_usage(limit_info)}); wait for the 24-hour limit to free up, "
+                                           "or ask an admin to raise it.", **fields)
         return AccessDeniedError(f"Salesforce refused access while reading {what} ({detail}); the user needs read "
                                  "access to the Order Management objects.", **fields)
     if isinstance(exc, sf_errors.SalesforceResourceNotFound):
@@ -105,10 +131,13 @@ class SalesforceGateway:
     system = SYSTEM
 
     def __init__(self, sf: SalesforceClient, *, budget: RequestBudget | None = None,
-                 executor: Executor | None = None) -> None:
+                 executor: Executor | None = None, retry: RetryPolicy | None = None,
+                 reauthenticate: Callable[[], None] | None = None) -> None:
         self.sf = sf
         self.budget = budget if budget is not None else RequestBudget(SYSTEM)
         self.executor = executor
+        self.retry = retry if retry is not None else RetryPolicy()
+        self.reauthenticate = reauthenticate
         self.statements: list[Soql] = []
         self._lock = threading.Lock()
 
@@ -116,11 +145,25 @@ class SalesforceGateway:
         return f"SalesforceGateway({self.budget!r}, statements={len(self.statements)})"
 
     def _call(self, kind: str, what: str, request: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Spend one request of the budget, then send it, retrying what can pass (see the module docstring)."""
         self.budget.spend(kind, what)
-        try:
-            return request(*args, **kwargs)
-        except (sf_errors.SalesforceError, requests.RequestException) as exc:
-            raise salesforce_error(exc, what) from exc
+        attempt, logged_in = 1, False
+        while True:
+            try:
+                return request(*args, timeout=self.retry.timeout, **kwargs)
+            except (sf_errors.SalesforceError, requests.RequestException) as exc:
+                if (isinstance(exc, sf_errors.SalesforceExpiredSession) and self.reauthenticate is not None
+                        and not logged_in):
+                    self.reauthenticate()
+                    logged_in = True
+                    self.budget.note_retry(kind)
+                    continue
+                if attempt < self.retry.attempts and _retryable(exc):
+                    attempt += 1
+                    self.budget.note_retry(kind)
+                    self.retry.wait(attempt)
+                    continue
+                raise salesforce_error(exc, what, getattr(self.sf, "last_limit_info", None)) from exc
 
     # --- SOQL ---------------------------------------------------------------------------------------
     def query(self, soql: Soql) -> list[Record]:
@@ -163,7 +206,8 @@ class SalesforceGateway:
 
     def describe_object(self, object_name: str) -> dict[str, Any]:
         """``sobjects/{object_name}/describe``."""
-        return self._call("describe", f"the describe of {object_name}", getattr(self.sf, object_name).describe)
+        return self._call("describe", f"the describe of {object_name}", self.sf.restful,
+                          f"sobjects/{object_name}/describe") or {}
 
 
 def as_gateway(source: SalesforceClient | SalesforceGateway) -> SalesforceGateway:

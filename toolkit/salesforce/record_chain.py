@@ -204,6 +204,12 @@ class ChainReader:
         chain.order_summaries = _unique(plain_record(r) for r in results[0])
         return chain
 
+    def orders_by_number(self, order_numbers: Sequence[str]) -> RecordChain:
+        return self.orders(order_numbers=order_numbers)
+
+    def orders_by_id(self, order_summary_ids: Sequence[str]) -> RecordChain:
+        return self.orders(order_summary_ids=order_summary_ids)
+
     def summaries(self, scope: Scope) -> RecordChain:
         """The chain of the summaries in ``scope``, the orders read through the parent path: one round of 2
         statements. An order without any payment summary is not found this way."""

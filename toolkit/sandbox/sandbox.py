@@ -59,12 +59,13 @@ class Sandbox:
             version=SALESFORCE_API_VERSION,
         )
 
-    def stripe_client(self, api_key: str = SANDBOX_SECRET_KEY, *, max_network_retries: int = 0) -> stripe.StripeClient:
-        """A real StripeClient bound to the sandbox account."""
+    def stripe_client(self, api_key: str = SANDBOX_SECRET_KEY, *, max_network_retries: int = 0,
+                      timeout: float = 80) -> stripe.StripeClient:
+        """A real StripeClient bound to the sandbox account (``timeout``: seconds per request, as the library's)."""
         return stripe.StripeClient(
             api_key,
             base_addresses={"api": STRIPE_ORIGIN},
-            http_client=stripe.RequestsClient(session=self.http),
+            http_client=stripe.RequestsClient(session=self.http, timeout=timeout),
             max_network_retries=max_network_retries,
         )
 

@@ -75,6 +75,7 @@ class LoggedRequest:
     status: int | None  # None when the request timed out
     endpoint: str
     fault: str | None = None
+    timeout: Any = None  # what the client passed as its timeout (None: it would wait forever)
 
 
 @dataclass
@@ -112,6 +113,7 @@ class _ScheduledFault:
     kind: str
     remaining: int
     method: str | None
+    first: int = 0  # by request number: fire on requests number first, first + 1, ... (0: by pattern)
 
 
 class FaultPlan:
@@ -125,6 +127,7 @@ class FaultPlan:
         self._lock = threading.Lock()
         self.latency: float = 0.0
         self._scheduled: list[_ScheduledFault] = []
+        self.seen = 0  # requests this plan has seen since it was created or cleared
 
     def set_latency(self, seconds: float) -> None:
         if seconds < 0:
@@ -139,10 +142,21 @@ class FaultPlan:
         with self._lock:
             self._scheduled.append(_ScheduledFault(pattern, kind, count, method.upper() if method else None))
 
+    def fail_requests(self, first: int, kind: str, count: int = 1) -> None:
+        """Fail the requests numbered ``first`` .. ``first + count - 1`` from now on (1 is the next request),
+        whatever their path: a fault matrix can hit every request of an operation in turn."""
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {kind!r}; choose one of {', '.join(FAULT_KINDS)}")
+        if first < 1 or count < 1:
+            raise ValueError("requests are numbered from 1, and a scheduled failure must fire at least once")
+        with self._lock:
+            self._scheduled.append(_ScheduledFault("*", kind, count, None, self.seen + first))
+
     def clear(self) -> None:
         with self._lock:
             self.latency = 0.0
             self._scheduled.clear()
+            self.seen = 0
 
     @property
     def pending(self) -> int:
@@ -152,7 +166,15 @@ class FaultPlan:
     def take(self, method: str, path: str) -> str | None:
         """Return the fault kind due for this request, spending one firing, or None."""
         with self._lock:
+            self.seen += 1
             for item in self._scheduled:
+                if item.first:
+                    if self.seen >= item.first and item.remaining:
+                        item.remaining -= 1
+                        if not item.remaining:
+                            self._scheduled.remove(item)
+                        return item.kind
+                    continue
                 method_matches = item.method in (None, method.upper())
                 if item.remaining and method_matches and fnmatch.fnmatchcase(path, item.pattern):
                     item.remaining -= 1
@@ -189,7 +211,7 @@ class WSGIAdapter(BaseAdapter):
             time.sleep(self.faults.latency)
         kind = self.faults.take(method, path)
         if kind == "timeout":
-            self.log.add(LoggedRequest(method, path, url.query, None, endpoint, kind))
+            self.log.add(LoggedRequest(method, path, url.query, None, endpoint, kind, timeout))
             raise requests.exceptions.ConnectTimeout(f"sandbox: injected connection timeout for {method} {path}",
                                                      request=request)
         if kind is not None:
@@ -197,7 +219,7 @@ class WSGIAdapter(BaseAdapter):
                 status, headers, body = 500, {"Content-Type": "application/json"}, b'{"error": "injected fault"}'
             else:
                 status, headers, body = self.render_fault(kind)
-            self.log.add(LoggedRequest(method, path, url.query, status, endpoint, kind))
+            self.log.add(LoggedRequest(method, path, url.query, status, endpoint, kind, timeout))
             return self._build_response(request, status, headers, body)
 
         body = request.body or b""
@@ -244,7 +266,7 @@ class WSGIAdapter(BaseAdapter):
             if close is not None:
                 close()
         status = captured["status"]
-        self.log.add(LoggedRequest(method, path, url.query, status, endpoint))
+        self.log.add(LoggedRequest(method, path, url.query, status, endpoint, None, timeout))
         return self._build_response(request, status, dict(captured["headers"]), payload)
 
     @staticmethod

@@ -1,6 +1,8 @@
 """``connect()``: the one place that decides between live systems and the embedded sandbox.
 
-Live configuration comes from the environment (or a ``.env`` file in the working directory):
+Live configuration comes from the environment, or from a ``.env`` file: the one named by
+``OMS_TOOLKIT_DOTENV``, else the first found from the working directory upwards (``OMS_TOOLKIT_DOTENV=off``
+switches the file off; the environment always wins over the file):
 
 - Salesforce: ``SF_INSTANCE_URL`` + ``SF_SESSION_ID``, or ``SF_USERNAME`` + ``SF_PASSWORD`` +
   ``SF_SECURITY_TOKEN`` (optional ``SF_DOMAIN``, ``login`` or ``test``).
@@ -17,17 +19,23 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
+import requests
 import simple_salesforce
 import stripe
+from simple_salesforce.exceptions import SalesforceAuthenticationFailed
 
 from toolkit.core.clock import LiveClock
-from toolkit.errors import InputError
+from toolkit.core.retry import RetryPolicy
+from toolkit.errors import AccessDeniedError, InputError
+from toolkit.salesforce.gateway import salesforce_error
 from toolkit.session.session import DataSource, Session
 
-__all__ = ["SF_ENV", "STRIPE_ENV", "connect", "key_mode"]
+__all__ = ["DOTENV_ENV", "SF_ENV", "STRIPE_ENV", "connect", "key_mode"]
 
 SF_ENV = ("SF_INSTANCE_URL", "SF_SESSION_ID", "SF_USERNAME", "SF_PASSWORD", "SF_SECURITY_TOKEN", "SF_DOMAIN")
 STRIPE_ENV = ("STRIPE_API_KEY",)
+#: Names the .env file to read, or ``off`` (tests set it so no developer's own .env leaks into them).
+DOTENV_ENV = "OMS_TOOLKIT_DOTENV"
 
 
 def key_mode(api_key: str) -> bool | None:
@@ -44,45 +52,107 @@ def _configured(names: tuple[str, ...], env: dict[str, str]) -> dict[str, str]:
     return {name: env[name] for name in names if env.get(name)}
 
 
+def _dotenv() -> tuple[dict[str, str], Path | None]:
+    """The settings of the .env file in use (see the module docstring) and its path."""
+    from dotenv import dotenv_values, find_dotenv
+
+    setting = os.environ.get(DOTENV_ENV, "").strip()
+    if setting.lower() in ("off", "0", "no", "false", "none"):
+        return {}, None
+    if setting:
+        path = Path(setting).expanduser()
+        if not path.is_file():
+            raise InputError(f"{DOTENV_ENV} names {path}, which is not a file: point it at a .env file, or set it "
+                             "to off.")
+    else:
+        found = find_dotenv(usecwd=True)
+        if not found:
+            return {}, None
+        path = Path(found)
+    return {k: v for k, v in dotenv_values(path).items() if v}, path.resolve()
+
+
+class _TimeoutAdapter(requests.adapters.HTTPAdapter):
+    """Every request through it carries a timeout (the login at ``connect()`` included): the given one, else
+    the session's policy's."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__()
+        self.timeout = timeout
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().send(request, *args, **kwargs)
+
+
+def _http(timeout: float) -> requests.Session:
+    http = requests.Session()
+    adapter = _TimeoutAdapter(timeout)
+    http.mount("https://", adapter)
+    http.mount("http://", adapter)
+    return http
+
+
+def _record_limit_info(sf: simple_salesforce.Salesforce) -> None:
+    """Keep the last ``Sforce-Limit-Info`` header Salesforce sent on ``sf`` (``last_limit_info``), errors
+    included, so a REQUEST_LIMIT_EXCEEDED can say how much of the allowance is used."""
+    def hook(response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        info = response.headers.get("Sforce-Limit-Info")
+        if info:
+            setattr(sf, "last_limit_info", info)  # noqa: B010 - an attribute of our own on the client
+
+    sf.session.hooks.setdefault("response", []).append(hook)
+
+
 def connect(
     case: str | Path | dict[str, Any] | None = None,
     *,
     env: dict[str, str] | None = None,
     use_dotenv: bool = True,
     data_dir: str | Path | None = None,
+    retry: RetryPolicy | None = None,
 ) -> Session:
     """Open a session.
 
     - ``connect()``: live when the environment configures both systems, else the sandbox's demo world.
     - ``connect(case="path.json")``: the sandbox loaded from that case file (never live).
 
-    ``data_dir``: where the session writes files it is not told where to put (see :attr:`Session.data_dir`).
+    ``data_dir``: where the session writes files it is not told where to put (see :attr:`Session.data_dir`);
+    ``retry``: how both gateways retry and how long each request may take (:class:`RetryPolicy`).
     """
     given_dir = Path(data_dir).expanduser() if data_dir is not None else None
+    policy = retry if retry is not None else RetryPolicy()
     if case is not None:
-        return _sandbox_session(case, given_dir)
+        if not isinstance(case, dict) and not str(case).strip():
+            raise InputError("The case file path is empty: give the path of a case file, or leave the case out to "
+                             "use the configured connection.")
+        return _sandbox_session(case, given_dir, policy)
+    dotenv_path: Path | None = None
     if env is None:
+        file_values: dict[str, str] = {}
         if use_dotenv:
-            from dotenv import dotenv_values
-
-            file_values = {k: v for k, v in dotenv_values(Path.cwd() / ".env").items() if v}
-            env = {**file_values, **os.environ}
-        else:
-            env = dict(os.environ)
+            file_values, dotenv_path = _dotenv()
+        env = {**file_values, **os.environ}
     sf_conf = _configured(SF_ENV, env)
     stripe_conf = _configured(STRIPE_ENV, env)
     if not sf_conf and not stripe_conf:
-        return _sandbox_session(None, given_dir)
+        session = _sandbox_session(None, given_dir, policy)
+        session.dotenv_path = dotenv_path
+        return session
     if not stripe_conf:
         raise InputError("Salesforce is configured (SF_*) but Stripe is not: set STRIPE_API_KEY, or unset the SF_* "
                          "variables to use the sandbox.")
     if not sf_conf:
         raise InputError("Stripe is configured (STRIPE_API_KEY) but Salesforce is not: set SF_INSTANCE_URL and "
                          "SF_SESSION_ID (or SF_USERNAME, SF_PASSWORD, SF_SECURITY_TOKEN), or unset STRIPE_API_KEY.")
-    return _live_session(sf_conf, stripe_conf["STRIPE_API_KEY"], given_dir)
+    session = _live_session(sf_conf, stripe_conf["STRIPE_API_KEY"], given_dir, policy)
+    session.dotenv_path = dotenv_path
+    return session
 
 
-def _sandbox_session(case: str | Path | dict[str, Any] | None, data_dir: Path | None) -> Session:
+def _sandbox_session(case: str | Path | dict[str, Any] | None, data_dir: Path | None,
+                     policy: RetryPolicy) -> Session:
     from toolkit.sandbox import SANDBOX_SECRET_KEY, Sandbox
 
     box = Sandbox()
@@ -97,26 +167,47 @@ def _sandbox_session(case: str | Path | dict[str, Any] | None, data_dir: Path | 
         source = str(case) if not isinstance(case, dict) else str(case.get("title", "case"))
         name = Path(case).name if not isinstance(case, dict) else source
         data_source = DataSource("case", name, "sandbox", "test")
-    return Session(sf=box.salesforce(), stripe=box.stripe_client(), clock=box.clock, mode="sandbox", sandbox=box,
-                   source=source, stripe_livemode=key_mode(SANDBOX_SECRET_KEY), data_source=data_source,
-                   data_dir_given=data_dir)
+    sf = box.salesforce()
+    _record_limit_info(sf)
+
+    def login_again() -> None:  # a new login in the sandbox: the org's current session id
+        sf.session_id = box.org.session_id
+        sf._generate_headers()
+
+    return Session(sf=sf, stripe=box.stripe_client(timeout=policy.timeout), clock=box.clock, mode="sandbox",
+                   sandbox=box, source=source, stripe_livemode=key_mode(SANDBOX_SECRET_KEY), data_source=data_source,
+                   data_dir_given=data_dir, retry=policy, reauthenticate=login_again)
 
 
-def _live_session(sf_conf: dict[str, str], api_key: str, data_dir: Path | None) -> Session:
+def _live_session(sf_conf: dict[str, str], api_key: str, data_dir: Path | None, policy: RetryPolicy) -> Session:
     if sf_conf.get("SF_INSTANCE_URL") and sf_conf.get("SF_SESSION_ID"):
-        sf = simple_salesforce.Salesforce(instance_url=sf_conf["SF_INSTANCE_URL"], session_id=sf_conf["SF_SESSION_ID"])
+        sf = simple_salesforce.Salesforce(instance_url=sf_conf["SF_INSTANCE_URL"], session_id=sf_conf["SF_SESSION_ID"],
+                                          session=_http(policy.timeout))
     elif all(sf_conf.get(k) for k in ("SF_USERNAME", "SF_PASSWORD", "SF_SECURITY_TOKEN")):
-        sf = simple_salesforce.Salesforce(username=sf_conf["SF_USERNAME"], password=sf_conf["SF_PASSWORD"],
-                                          security_token=sf_conf["SF_SECURITY_TOKEN"],
-                                          domain=sf_conf.get("SF_DOMAIN", "login"))
+        try:
+            sf = simple_salesforce.Salesforce(username=sf_conf["SF_USERNAME"], password=sf_conf["SF_PASSWORD"],
+                                              security_token=sf_conf["SF_SECURITY_TOKEN"],
+                                              domain=sf_conf.get("SF_DOMAIN", "login"), session=_http(policy.timeout))
+        except SalesforceAuthenticationFailed as exc:
+            raise AccessDeniedError("Salesforce refused the login; check SF_USERNAME, SF_PASSWORD, SF_SECURITY_TOKEN "
+                                    "and SF_DOMAIN (test for a sandbox org).", system="Salesforce",
+                                    status=401) from exc
+        except requests.RequestException as exc:
+            raise salesforce_error(exc, "the login") from exc
     else:
         raise InputError("Salesforce configuration is incomplete: set SF_INSTANCE_URL and SF_SESSION_ID, or "
                          "SF_USERNAME, SF_PASSWORD and SF_SECURITY_TOKEN.")
     if not api_key.startswith(("sk_", "rk_")):
         raise InputError("STRIPE_API_KEY does not look like a Stripe secret or restricted key (sk_... or rk_...).")
-    client = stripe.StripeClient(api_key, max_network_retries=2)
+    # the gateways retry (RetryPolicy); the library's own retries would multiply them
+    client = stripe.StripeClient(api_key, max_network_retries=0,
+                                 http_client=stripe.RequestsClient(timeout=policy.timeout))
     livemode = key_mode(api_key)
+    _record_limit_info(sf)
+    # a username-password login can log in again when the session expires; a bare session id cannot
+    relogin = sf._refresh_session if getattr(sf, "_salesforce_login_partial", None) is not None else None
     instance = urlsplit(f"https://{sf.sf_instance}").hostname or str(sf.sf_instance)
     mode: Literal["test", "live"] | None = None if livemode is None else ("live" if livemode else "test")
     return Session(sf=sf, stripe=client, clock=LiveClock(), mode="live", source="live", stripe_livemode=livemode,
-                   data_source=DataSource("live", instance, instance, mode), data_dir_given=data_dir)
+                   data_source=DataSource("live", instance, instance, mode), data_dir_given=data_dir, retry=policy,
+                   reauthenticate=relogin)

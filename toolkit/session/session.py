@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
+from collections.abc import Callable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,7 @@ import stripe
 
 from toolkit.core.budget import RequestBudget
 from toolkit.core.clock import Clock
+from toolkit.core.retry import RetryPolicy
 from toolkit.salesforce.gateway import SalesforceGateway
 from toolkit.salesforce.record_chain import chain_schema
 from toolkit.salesforce.schema import SchemaCache
@@ -91,6 +93,9 @@ class Session:
     stripe_livemode: bool | None = None
     data_source: DataSource | None = None
     data_dir_given: Path | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    reauthenticate: Callable[[], None] | None = field(default=None, repr=False)
+    dotenv_path: Path | None = None
     _schema: SchemaCache | None = field(default=None, init=False, repr=False)
     _data_dir: Path | None = field(default=None, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -98,15 +103,29 @@ class Session:
     def __repr__(self) -> str:  # never shows keys or session ids
         return f"Session(mode={self.mode!r}, source={self.source!r}, now={self.clock.now().isoformat()!r})"
 
+    @property
+    def banner(self) -> str:
+        """One line naming the data this session reads (and the ``.env`` file it took settings from)."""
+        label = self.data_source.label if self.data_source is not None else self.source
+        settings = f"; settings from {self.dotenv_path}" if self.dotenv_path is not None else ""
+        return f"Data: {label}{settings}."
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return (f'<div class="toolkit-session"><b>{escape(self.banner)}</b> '
+                f'<span style="color:#555">Now: {escape(self.clock.now().strftime("%Y-%m-%d %H:%M UTC"))}</span></div>')
+
     # --- the gateways ---------------------------------------------------------------------------------
     def salesforce_gateway(self, budget: RequestBudget | None = None, *,
                            executor: Executor | None = None) -> SalesforceGateway:
         """A Salesforce gateway for one operation (its own budget and accounting)."""
-        return SalesforceGateway(self.sf, budget=budget, executor=executor)
+        return SalesforceGateway(self.sf, budget=budget, executor=executor, retry=self.retry,
+                                 reauthenticate=self.reauthenticate)
 
     def stripe_gateway(self, budget: RequestBudget | None = None) -> StripeGateway:
         """A Stripe gateway for one operation (its own budget and accounting)."""
-        return StripeGateway(self.stripe, budget=budget, key_livemode=self.stripe_livemode)
+        return StripeGateway(self.stripe, budget=budget, key_livemode=self.stripe_livemode, retry=self.retry)
 
     @property
     def schema(self) -> SchemaCache:

@@ -4,6 +4,9 @@ A :class:`StripeGateway` wraps a real ``stripe.StripeClient`` (live or sandbox: 
 for one operation:
 
 - the request budget and its accounting (:class:`~toolkit.core.budget.RequestBudget`);
+- retries of what can pass (no answer, 5xx, 429 including ``lock_timeout``) with the session's
+  :class:`~toolkit.core.retry.RetryPolicy`, the only retries: the client's own are switched off by ``connect()``,
+  so a plain 429 is retried too (the library never retries it);
 - the conversion of every answer to plain dicts (``StripeObject.to_dict()``, recursively), so nothing past
   this module ever holds a StripeObject;
 - the translation of the library's errors into the toolkit's, each naming Stripe, what was being read,
@@ -26,6 +29,7 @@ import stripe
 
 from toolkit.analysis.evidence import MissingObject
 from toolkit.core.budget import RequestBudget
+from toolkit.core.retry import RetryPolicy
 from toolkit.core.text import redact_secrets
 from toolkit.errors import (
     AccessDeniedError,
@@ -50,6 +54,7 @@ _PREFIX_EXPAND: dict[str, tuple[str, list[str]]] = {
     "txn_": ("balance_transaction", [f"source.payment_intent.{path}" for path in PI_EXPAND]),
 }
 _OTHER_MODE = re.compile(r"similar object exists in (live|test) mode, but a (live|test) mode key was used", re.I)
+_PERMISSION = re.compile(r"Having the '([a-z_]+)' permission")
 
 
 class StripeObjectMissing(NotFoundError):
@@ -92,6 +97,17 @@ def _not_found_text(missing: MissingObject) -> str:
     return f"Stripe has no {missing.object_id} in this account ({missing.message})."
 
 
+def _retryable(exc: stripe.StripeError) -> bool:
+    """No answer, Stripe's own failure (5xx), too many requests (429: rate_limit, lock_timeout), or an answer
+    Stripe marks ``Stripe-Should-Retry: true``."""
+    if isinstance(exc, stripe.APIConnectionError | stripe.RateLimitError):
+        return True
+    headers = getattr(exc, "headers", None) or {}
+    if str(headers.get("stripe-should-retry", headers.get("Stripe-Should-Retry", ""))).lower() == "true":
+        return True
+    return isinstance(exc, stripe.APIError) or (getattr(exc, "http_status", None) or 0) >= 500
+
+
 def stripe_error(exc: stripe.StripeError, what: str, subject: str | None = None,
                  key_livemode: bool | None = None) -> ToolkitError:
     """The toolkit error for a failed Stripe request (chain it: ``raise stripe_error(e, w) from e``)."""
@@ -111,8 +127,11 @@ def stripe_error(exc: stripe.StripeError, what: str, subject: str | None = None,
         return AccessDeniedError(f"Stripe refused the API key while reading {what} (HTTP {status}{ref}); check "
                                  "STRIPE_API_KEY.", **fields)
     if isinstance(exc, stripe.PermissionError):
-        return AccessDeniedError(f"Stripe's key may not read {what} (HTTP {status}{ref}: {detail}); give the "
-                                 "restricted key read access to it.", **fields)
+        needed = _PERMISSION.search(str(getattr(body, "message", None) or exc))
+        lacking = f"the '{needed.group(1)}' permission" if needed else "a permission"
+        return AccessDeniedError(f"Stripe's restricted key lacks {lacking}, so {what} could not be read "
+                                 f"(HTTP {status}{ref}); grant it on the key in the Stripe Dashboard, or use a key "
+                                 "with read access.", **fields)
     if isinstance(exc, stripe.RateLimitError | stripe.APIConnectionError | stripe.APIError):
         kind = ("kept asking to slow down (rate limit)" if isinstance(exc, stripe.RateLimitError) else
                 "could not be reached or did not answer in time" if isinstance(exc, stripe.APIConnectionError) else
@@ -127,10 +146,11 @@ class StripeGateway:
     system = SYSTEM
 
     def __init__(self, client: stripe.StripeClient, *, budget: RequestBudget | None = None,
-                 key_livemode: bool | None = None) -> None:
+                 key_livemode: bool | None = None, retry: RetryPolicy | None = None) -> None:
         self.client = client
         self.budget = budget if budget is not None else RequestBudget(SYSTEM)
         self.key_livemode = key_livemode
+        self.retry = retry if retry is not None else RetryPolicy()
 
     def __repr__(self) -> str:
         return f"StripeGateway({self.budget!r})"
@@ -139,10 +159,17 @@ class StripeGateway:
              **kwargs: Any) -> Any:
         """Spend one request of the budget, send it, and return the answer as plain dicts."""
         self.budget.spend(kind, what)
-        try:
-            return plain(request(*args, **kwargs))
-        except stripe.StripeError as exc:
-            raise stripe_error(exc, what, subject, self.key_livemode) from exc
+        attempt = 1
+        while True:
+            try:
+                return plain(request(*args, **kwargs))
+            except stripe.StripeError as exc:
+                if attempt < self.retry.attempts and _retryable(exc):
+                    attempt += 1
+                    self.budget.note_retry(kind)
+                    self.retry.wait(attempt)
+                    continue
+                raise stripe_error(exc, what, subject, self.key_livemode) from exc
 
     # --- objects ----------------------------------------------------------------------------------------
     def retrieve_payment_intent(self, pi_id: str) -> Record:

@@ -10,6 +10,7 @@ import pandas as pd
 from toolkit.analysis.findings import Finding
 from toolkit.analysis.reconciliation import ReconciliationRow
 from toolkit.analysis.timeline import TimelineRow
+from toolkit.core.text import redact
 
 __all__ = ["FINDING_COLUMNS", "RECONCILIATION_COLUMNS", "TIMELINE_COLUMNS", "findings_frame",
            "reconciliation_frame", "timeline_frame"]
@@ -22,7 +23,7 @@ FINDING_COLUMNS = ["code", "severity", "subject", "amount", "currency", "message
 
 def timeline_frame(rows: Iterable[TimelineRow]) -> pd.DataFrame:
     """One row per timeline entry; ``time`` as UTC datetimes, ``amount`` as Decimal (None without one)."""
-    data = [{"time": r.time, "system": r.system, "object": r.object, "id": r.id, "what": r.what,
+    data = [{"time": r.time, "system": r.system, "object": r.object, "id": r.id, "what": redact(r.what),
              "amount": r.amount if r.currency else None, "currency": r.currency, "status": r.status} for r in rows]
     frame = pd.DataFrame(data, columns=TIMELINE_COLUMNS, dtype=object)
     frame["time"] = pd.to_datetime(frame["time"], utc=True)
@@ -41,5 +42,5 @@ def reconciliation_frame(rows: Iterable[ReconciliationRow]) -> pd.DataFrame:
 def findings_frame(findings: Iterable[Finding]) -> pd.DataFrame:
     """One row per finding, in the result's order (errors first); ``amount`` as Decimal or None."""
     data = [{"code": str(f.code), "severity": str(f.severity), "subject": f.subject, "amount": f.amount,
-             "currency": f.currency, "message": f.message, "remediation": f.remediation} for f in findings]
+             "currency": f.currency, "message": redact(f.message), "remediation": f.remediation} for f in findings]
     return pd.DataFrame(data, columns=FINDING_COLUMNS, dtype=object)
