@@ -17,6 +17,7 @@ from typing import Any
 
 __all__ = [
     "AccessDeniedError",
+    "ActionRefusedError",
     "BudgetExceededError",
     "CaseFileError",
     "InputError",
@@ -75,6 +76,11 @@ class ServiceError(ToolkitError):
 
     def to_json(self) -> dict[str, Any]:
         return {**super().to_json(), "status": self.status, "code": self.code}
+
+
+class ActionRefusedError(ToolkitError):
+    """A guided action (refund, re-capture) was refused before anything was sent: writes not allowed, the plan
+    blocked, the order number not typed for a live system, or something changed since the preview."""
 
 
 class ServiceUnavailableError(ServiceError):

@@ -9,6 +9,7 @@ from enum import IntEnum
 
 from toolkit.errors import (
     AccessDeniedError,
+    ActionRefusedError,
     BudgetExceededError,
     InputError,
     NotFoundError,
@@ -33,6 +34,8 @@ def exit_code_for(error: BaseException) -> ExitCode:
     """The exit code of a command that ended with ``error``."""
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED
+    if isinstance(error, ActionRefusedError):
+        return ExitCode.BLOCKED
     if isinstance(error, InputError | NotFoundError):
         return ExitCode.BAD_INPUT
     if isinstance(error, AccessDeniedError):

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from toolkit.cli.actions import RECAPTURE, REFUND
 from toolkit.cli.common import Command, Parser, Result
 from toolkit.cli.exit_codes import ExitCode, exit_code_for
 from toolkit.cli.investigations import DIAGNOSE, TRACE
@@ -20,7 +21,7 @@ from toolkit.errors import ToolkitError
 __all__ = ["COMMANDS", "exit_code_of", "main"]
 
 #: Every subcommand, in the order ``--help`` lists them.
-COMMANDS: list[Command] = [TRACE, DIAGNOSE]
+COMMANDS: list[Command] = [TRACE, DIAGNOSE, REFUND, RECAPTURE]
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -58,7 +59,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # the reader stopped early (``| head``): nothing more to say, no traceback
         _silence_stdout()
-    return int(exit_code_of(result))
+    specific = getattr(result, "exit_code", None)  # a command may know better (a blocked action: 5)
+    return int(specific if specific is not None else exit_code_of(result))
 
 
 def _silence_stdout() -> None:

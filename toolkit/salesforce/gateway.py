@@ -144,8 +144,10 @@ class SalesforceGateway:
     def __repr__(self) -> str:
         return f"SalesforceGateway({self.budget!r}, statements={len(self.statements)})"
 
-    def _call(self, kind: str, what: str, request: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Spend one request of the budget, then send it, retrying what can pass (see the module docstring)."""
+    def _call(self, kind: str, what: str, request: Callable[..., T], *args: Any, retry: bool = True,
+              **kwargs: Any) -> T:
+        """Spend one request of the budget, then send it, retrying what can pass (see the module docstring);
+        ``retry=False`` for a write that is not idempotent (it is sent once)."""
         self.budget.spend(kind, what)
         attempt, logged_in = 1, False
         while True:
@@ -158,7 +160,7 @@ class SalesforceGateway:
                     logged_in = True
                     self.budget.note_retry(kind)
                     continue
-                if attempt < self.retry.attempts and _retryable(exc):
+                if retry and attempt < self.retry.attempts and _retryable(exc):
                     attempt += 1
                     self.budget.note_retry(kind)
                     self.retry.wait(attempt)
@@ -198,6 +200,28 @@ class SalesforceGateway:
             return [self.query(s) for s in statements]
         futures = [self.executor.submit(self.query, s) for s in statements]
         return [f.result() for f in futures]
+
+    # --- writes ---------------------------------------------------------------------------------------
+    def commerce_post(self, path: str, body: dict[str, Any], what: str) -> tuple[int, dict[str, Any]]:
+        """POST a Commerce Payments request (``commerce/payments/...``) carrying an ``idempotencyKey`` (so a retry
+        cannot act twice); returns Connect REST's status and body, a gateway failure's 400 included. A failure to
+        get any answer raises, as for a read."""
+        if not body.get("idempotencyKey"):
+            raise InputError("A Commerce Payments request needs an idempotencyKey, so that a retry cannot act twice.")
+        try:
+            answer = self._call("commerce", what, self.sf.restful, path, method="POST", json=body)
+        except ServiceError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, sf_errors.SalesforceMalformedRequest) and isinstance(cause.content, dict):
+                return cause.status, cause.content  # Connect REST's answer to a gateway failure
+            raise
+        return 201, answer if isinstance(answer, dict) else {}
+
+    def create_record(self, object_name: str, values: dict[str, Any], what: str) -> str:
+        """Create one record (``sobjects/{object}``), sent once (a create is not idempotent): its new Id."""
+        answer = self._call("create", what, self.sf.restful, f"sobjects/{object_name}", method="POST", json=values,
+                            retry=False)
+        return str((answer or {}).get("id") or "")
 
     # --- describe -------------------------------------------------------------------------------------
     def describe_global(self) -> dict[str, Any]:

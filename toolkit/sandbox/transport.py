@@ -49,6 +49,7 @@ FAULT_KINDS = (
     "rate_limit",  # Stripe 429 rate_limit
     "lock_timeout",  # Stripe 429 lock_timeout
     "timeout",  # no answer: connection timeout
+    "response_lost",  # the server acts, then the answer is lost: a read timeout in the client
 )
 
 _ID_SEGMENT = re.compile(
@@ -214,7 +215,7 @@ class WSGIAdapter(BaseAdapter):
             self.log.add(LoggedRequest(method, path, url.query, None, endpoint, kind, timeout))
             raise requests.exceptions.ConnectTimeout(f"sandbox: injected connection timeout for {method} {path}",
                                                      request=request)
-        if kind is not None:
+        if kind is not None and kind != "response_lost":
             if self.render_fault is None:
                 status, headers, body = 500, {"Content-Type": "application/json"}, b'{"error": "injected fault"}'
             else:
@@ -266,6 +267,10 @@ class WSGIAdapter(BaseAdapter):
             if close is not None:
                 close()
         status = captured["status"]
+        if kind == "response_lost":  # the server acted; the client never hears back
+            self.log.add(LoggedRequest(method, path, url.query, status, endpoint, kind, timeout))
+            raise requests.exceptions.ReadTimeout(f"sandbox: the answer to {method} {path} was lost (injected)",
+                                                  request=request)
         self.log.add(LoggedRequest(method, path, url.query, status, endpoint, None, timeout))
         return self._build_response(request, status, dict(captured["headers"]), payload)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 import requests
@@ -29,6 +29,9 @@ from toolkit.core.retry import RetryPolicy
 from toolkit.errors import AccessDeniedError, InputError
 from toolkit.salesforce.gateway import salesforce_error
 from toolkit.session.session import DataSource, Session
+
+if TYPE_CHECKING:
+    from toolkit.sandbox import Sandbox
 
 __all__ = ["DOTENV_ENV", "SF_ENV", "STRIPE_ENV", "connect", "key_mode"]
 
@@ -112,6 +115,8 @@ def connect(
     use_dotenv: bool = True,
     data_dir: str | Path | None = None,
     retry: RetryPolicy | None = None,
+    allow_writes: bool = False,
+    sandbox: Sandbox | None = None,
 ) -> Session:
     """Open a session.
 
@@ -119,15 +124,27 @@ def connect(
     - ``connect(case="path.json")``: the sandbox loaded from that case file (never live).
 
     ``data_dir``: where the session writes files it is not told where to put (see :attr:`Session.data_dir`);
-    ``retry``: how both gateways retry and how long each request may take (:class:`RetryPolicy`).
+    ``retry``: how both gateways retry and how long each request may take (:class:`RetryPolicy`);
+    ``allow_writes``: guided actions may move money (still each only when confirmed; without it they stay dry runs);
+    ``sandbox``: a new session over an existing :class:`toolkit.sandbox.Sandbox` (its state kept), e.g. after a
+    restart, with the same ``data_dir`` for the same journal.
     """
     given_dir = Path(data_dir).expanduser() if data_dir is not None else None
     policy = retry if retry is not None else RetryPolicy()
+    if sandbox is not None:
+        if case is not None:
+            raise InputError("Give a case file or a sandbox, not both.")
+        session = _over_sandbox(sandbox, "sandbox", DataSource("case", "an existing sandbox", "sandbox", "test"),
+                                given_dir, policy)
+        session.allow_writes = allow_writes
+        return session
     if case is not None:
         if not isinstance(case, dict) and not str(case).strip():
             raise InputError("The case file path is empty: give the path of a case file, or leave the case out to "
                              "use the configured connection.")
-        return _sandbox_session(case, given_dir, policy)
+        session = _sandbox_session(case, given_dir, policy)
+        session.allow_writes = allow_writes
+        return session
     dotenv_path: Path | None = None
     if env is None:
         file_values: dict[str, str] = {}
@@ -139,6 +156,7 @@ def connect(
     if not sf_conf and not stripe_conf:
         session = _sandbox_session(None, given_dir, policy)
         session.dotenv_path = dotenv_path
+        session.allow_writes = allow_writes
         return session
     if not stripe_conf:
         raise InputError("Salesforce is configured (SF_*) but Stripe is not: set STRIPE_API_KEY, or unset the SF_* "
@@ -148,12 +166,13 @@ def connect(
                          "SF_SESSION_ID (or SF_USERNAME, SF_PASSWORD, SF_SECURITY_TOKEN), or unset STRIPE_API_KEY.")
     session = _live_session(sf_conf, stripe_conf["STRIPE_API_KEY"], given_dir, policy)
     session.dotenv_path = dotenv_path
+    session.allow_writes = allow_writes
     return session
 
 
 def _sandbox_session(case: str | Path | dict[str, Any] | None, data_dir: Path | None,
                      policy: RetryPolicy) -> Session:
-    from toolkit.sandbox import SANDBOX_SECRET_KEY, Sandbox
+    from toolkit.sandbox import Sandbox
 
     box = Sandbox()
     if case is None:
@@ -167,6 +186,13 @@ def _sandbox_session(case: str | Path | dict[str, Any] | None, data_dir: Path | 
         source = str(case) if not isinstance(case, dict) else str(case.get("title", "case"))
         name = Path(case).name if not isinstance(case, dict) else source
         data_source = DataSource("case", name, "sandbox", "test")
+    return _over_sandbox(box, source, data_source, data_dir, policy)
+
+
+def _over_sandbox(box: Sandbox, source: str, data_source: DataSource, data_dir: Path | None,
+                  policy: RetryPolicy) -> Session:
+    from toolkit.sandbox import SANDBOX_SECRET_KEY
+
     sf = box.salesforce()
     _record_limit_info(sf)
 

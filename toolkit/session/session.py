@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import simple_salesforce
 import stripe
 
+from toolkit.actions.journal import JOURNAL_NAME, Journal
 from toolkit.core.budget import RequestBudget
 from toolkit.core.clock import Clock
 from toolkit.core.retry import RetryPolicy
@@ -30,6 +31,7 @@ from toolkit.salesforce.schema import SchemaCache
 from toolkit.stripe.gateway import StripeGateway
 
 if TYPE_CHECKING:
+    from toolkit.actions.guided import ActionResult, GuidedAction
     from toolkit.investigate.diagnose import Diagnosis
     from toolkit.investigate.trace import Trace
     from toolkit.sandbox import Sandbox
@@ -96,8 +98,11 @@ class Session:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     reauthenticate: Callable[[], None] | None = field(default=None, repr=False)
     dotenv_path: Path | None = None
+    allow_writes: bool = False
     _schema: SchemaCache | None = field(default=None, init=False, repr=False)
     _data_dir: Path | None = field(default=None, init=False, repr=False)
+    _journal: Journal | None = field(default=None, init=False, repr=False)
+    resolved_at_start: list[ActionResult] = field(default_factory=list, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def __repr__(self) -> str:  # never shows keys or session ids
@@ -108,7 +113,8 @@ class Session:
         """One line naming the data this session reads (and the ``.env`` file it took settings from)."""
         label = self.data_source.label if self.data_source is not None else self.source
         settings = f"; settings from {self.dotenv_path}" if self.dotenv_path is not None else ""
-        return f"Data: {label}{settings}."
+        writes = "; writes ARMED (guided actions can move money)" if self.allow_writes else ""
+        return f"Data: {label}{settings}{writes}."
 
     def _repr_html_(self) -> str:
         from html import escape
@@ -158,6 +164,40 @@ class Session:
 
     def now(self) -> datetime:
         return self.clock.now()
+
+    @property
+    def journal(self) -> Journal:
+        """The audit journal of guided actions (``<data_dir>/journal.jsonl``). Opening it the first time resolves the
+        intents an earlier session left without a result (``resolved_at_start`` lists what was found)."""
+        from toolkit.actions.guided import resolve_open_intents
+
+        with self._lock:
+            if self._journal is not None:
+                return self._journal
+        journal = Journal(self.data_dir / JOURNAL_NAME)
+        resolved = resolve_open_intents(self, journal)
+        with self._lock:
+            if self._journal is None:
+                self._journal = journal
+                self.resolved_at_start = resolved
+            return self._journal
+
+    def plan_refund(self, subject: str, amount: Any = None, *, reason: str, case_reference: str,
+                    via: Literal["oms", "stripe"] = "oms", acknowledge: Iterable[str] = (),
+                    currency: str | None = None, analyst: str | None = None) -> GuidedAction:
+        """Plan a refund (a dry run until ``.execute()``): :func:`toolkit.actions.planning.guided_refund`."""
+        from toolkit.actions.planning import guided_refund
+
+        return guided_refund(self, subject, amount, reason=reason, case_reference=case_reference, via=via,
+                             acknowledge=acknowledge, currency=currency, analyst=analyst)
+
+    def plan_recapture(self, subject: str, amount: Any = None, *, case_reference: str,
+                       acknowledge: Iterable[str] = (), analyst: str | None = None) -> GuidedAction:
+        """Plan a new capture after a retryable failure: :func:`toolkit.actions.planning.guided_recapture`."""
+        from toolkit.actions.planning import guided_recapture
+
+        return guided_recapture(self, subject, amount, case_reference=case_reference, acknowledge=acknowledge,
+                                analyst=analyst)
 
     # --- investigations -----------------------------------------------------------------------------
     def trace(self, subject: Any) -> Trace:

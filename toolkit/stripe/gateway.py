@@ -202,6 +202,27 @@ class StripeGateway:
             collapsed["payment_intent"] = pi.get("id") if isinstance(pi, dict) else pi
         return (pi if isinstance(pi, dict) else None), collapsed
 
+    # --- writes -------------------------------------------------------------------------------------
+    def create_refund(self, params: dict[str, Any], idempotency_key: str, what: str) -> Record:
+        """Create a refund with an ``Idempotency-Key`` (a retry replays Stripe's first answer: never two refunds)."""
+        if not idempotency_key:
+            raise InputError("A refund needs an idempotency key, so that a retry cannot refund twice.")
+        return self.call("create refund", what, self.client.v1.refunds.create, params=params,
+                         options={"idempotency_key": idempotency_key}, subject=params.get("payment_intent"))
+
+    def list_refunds(self, payment_intent: str) -> list[Record]:
+        """Every refund of a PaymentIntent (any status), oldest first; the pages are read while the budget allows."""
+        params: dict[str, Any] = {"payment_intent": payment_intent, "limit": 100}
+        found: list[Record] = []
+        while True:
+            page = self.call("list refunds", f"the refunds of {payment_intent}", self.client.v1.refunds.list,
+                             params=params)
+            data = page.get("data") or []
+            found.extend(data)
+            if not page.get("has_more") or not data:
+                return sorted(found, key=lambda r: (r.get("created") or 0, str(r.get("id"))))
+            params = {**params, "starting_after": data[-1]["id"]}
+
     # --- search and lists ---------------------------------------------------------------------------------
     def search_payment_intents(self, query: str, what: str) -> list[Record]:
         """One page (up to 100) of a PaymentIntent search, expanded like :meth:`retrieve_payment_intent`."""
