@@ -46,7 +46,11 @@ class StripeAccount(AccountRules):
     # --- case files -----------------------------------------------------------------------------
     def load_objects(self, objects: list[dict[str, Any]], *, livemode: bool) -> None:
         """Replace the account's state with a case file's objects; ``CaseFileError`` names what is wrong."""
-        checked = check_objects(objects, livemode=livemode)
+        self.load_checked(check_objects(objects, livemode=livemode), livemode=livemode)
+
+    def load_checked(self, checked: list[dict[str, Any]], *, livemode: bool) -> None:
+        """Replace the account's state with objects ``check_objects`` already returned (a case loads both halves
+        only once both are checked)."""
         with self.lock:
             load_into(self.store, checked, livemode=livemode)
             self.livemode = livemode

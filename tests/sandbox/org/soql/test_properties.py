@@ -32,7 +32,7 @@ def _store(messages: list[str | None], amounts: list[float | None] | None = None
     return store
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(value=text, other=text)
 def test_like_escape_round_trip(value, other):
     store = _store([value, other])
@@ -46,7 +46,7 @@ def test_like_escape_round_trip(value, other):
     assert value in found
 
 
-@settings(max_examples=150)
+@settings(max_examples=150, deadline=None)
 @given(value=text, other=text)
 def test_equality_through_format_soql(value, other):
     store = _store([value, other])
@@ -56,7 +56,7 @@ def test_equality_through_format_soql(value, other):
     assert all(f.lower() == value.lower() for f in found)
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(amounts=st.lists(st.one_of(st.none(), st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)),
                         max_size=15),
        descending=st.booleans(), nulls_first=st.one_of(st.none(), st.booleans()))
