@@ -11,13 +11,18 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from toolkit.actions.guided import ActionResult, GuidedAction
     from toolkit.analysis.capture_causes import CaptureDiagnosis, Cause, Retryable, diagnose_capture_failure
     from toolkit.analysis.evidence import OpsEvidence, StripePaymentEvidence, StripeReference
+    from toolkit.analysis.expiring import ExpiringAuthorization
     from toolkit.analysis.findings import Finding, FindingCode, Severity, findings_for_ops
     from toolkit.core.clock import Clock, LiveClock
+    from toolkit.core.incomplete import Incomplete
     from toolkit.core.money import format_amount, from_salesforce, to_major, to_minor
+    from toolkit.core.retry import RetryPolicy
     from toolkit.errors import (
         AccessDeniedError,
+        ActionRefusedError,
         BudgetExceededError,
         CaseFileError,
         InputError,
@@ -27,6 +32,8 @@ if TYPE_CHECKING:
         ToolkitError,
     )
     from toolkit.investigate.diagnose import Diagnosis, diagnose
+    from toolkit.investigate.expiring import ExpiringAuthorizations, expiring_authorizations
+    from toolkit.investigate.reconcile import Reconciliation, reconcile
     from toolkit.investigate.trace import Trace, trace
     from toolkit.salesforce import queries
     from toolkit.salesforce.frames import records_frame
@@ -35,10 +42,24 @@ if TYPE_CHECKING:
     from toolkit.salesforce.record_chain import RecordChain, chain_for
     from toolkit.session import DataSource, Session, connect
     from toolkit.stripe.gateway import StripeGateway, StripeObjectMissing
+    from toolkit.widgets.refund_wizard import RefundWizard
+    from toolkit.widgets.triage import TriageState, TriageWidget, recapture_action
 
 #: Where each public name lives. Names load on first use (PEP 562), so importing one layer (the pure analysis,
 #: say) never drags in the clients, pandas or the sandbox through this package's ``__init__``.
 _PUBLIC: dict[str, str] = {
+    "ExpiringAuthorization": "toolkit.analysis.expiring",
+    "ExpiringAuthorizations": "toolkit.investigate.expiring",
+    "expiring_authorizations": "toolkit.investigate.expiring",
+    "TriageState": "toolkit.widgets.triage",
+    "TriageWidget": "toolkit.widgets.triage",
+    "recapture_action": "toolkit.widgets.triage",
+    "RefundWizard": "toolkit.widgets.refund_wizard",
+    "ActionRefusedError": "toolkit.errors",
+    "ActionResult": "toolkit.actions.guided",
+    "GuidedAction": "toolkit.actions.guided",
+    "Incomplete": "toolkit.core.incomplete",
+    "RetryPolicy": "toolkit.core.retry",
     "AccessDeniedError": "toolkit.errors",
     "BudgetExceededError": "toolkit.errors",
     "CaptureDiagnosis": "toolkit.analysis.capture_causes",
@@ -54,6 +75,7 @@ _PUBLIC: dict[str, str] = {
     "NotFoundError": "toolkit.errors",
     "OpsEvidence": "toolkit.analysis.evidence",
     "RecordChain": "toolkit.salesforce.record_chain",
+    "Reconciliation": "toolkit.investigate.reconcile",
     "Retryable": "toolkit.analysis.capture_causes",
     "SalesforceGateway": "toolkit.salesforce.gateway",
     "ServiceError": "toolkit.errors",
@@ -75,6 +97,7 @@ _PUBLIC: dict[str, str] = {
     "from_salesforce": "toolkit.core.money",
     "gateway_logs": "toolkit.salesforce.gateway_logs",
     "queries": "toolkit.salesforce.queries",
+    "reconcile": "toolkit.investigate.reconcile",
     "records_frame": "toolkit.salesforce.frames",
     "to_major": "toolkit.core.money",
     "to_minor": "toolkit.core.money",
@@ -83,6 +106,8 @@ _PUBLIC: dict[str, str] = {
 
 __all__ = [
     "AccessDeniedError",
+    "ActionRefusedError",
+    "ActionResult",
     "BudgetExceededError",
     "CaptureDiagnosis",
     "CaseFileError",
@@ -90,13 +115,20 @@ __all__ = [
     "Clock",
     "DataSource",
     "Diagnosis",
+    "ExpiringAuthorization",
+    "ExpiringAuthorizations",
     "Finding",
     "FindingCode",
+    "GuidedAction",
+    "Incomplete",
     "InputError",
     "LiveClock",
     "NotFoundError",
     "OpsEvidence",
+    "Reconciliation",
     "RecordChain",
+    "RefundWizard",
+    "RetryPolicy",
     "Retryable",
     "SalesforceGateway",
     "ServiceError",
@@ -109,15 +141,20 @@ __all__ = [
     "StripeReference",
     "ToolkitError",
     "Trace",
+    "TriageState",
+    "TriageWidget",
     "chain_for",
     "connect",
     "diagnose",
     "diagnose_capture_failure",
+    "expiring_authorizations",
     "findings_for_ops",
     "format_amount",
     "from_salesforce",
     "gateway_logs",
     "queries",
+    "recapture_action",
+    "reconcile",
     "records_frame",
     "to_major",
     "to_minor",

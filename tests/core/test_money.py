@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from toolkit.core.money import (
+    CURRENCY_EXPONENTS,
+    ISO_4217,
     THREE_DECIMAL_CURRENCIES,
     ZERO_DECIMAL_CURRENCIES,
     exponent,
     format_amount,
     format_money,
     from_salesforce,
+    is_zero_decimal,
+    normalize_currency,
+    parse_amount,
+    quantum,
     to_major,
     to_minor,
 )
@@ -126,3 +134,94 @@ def test_salesforce_float_values_convert_exactly(minor: int, currency: str) -> N
     as_float = float(format_amount(to_major(minor, currency), currency))  # what Salesforce's JSON gives
     assert from_salesforce(as_float, currency) == to_major(minor, currency)
     assert to_minor(as_float, currency) == minor
+
+
+# --- exact boundaries of the currency table and of rounding ---------------------------------------------------
+
+
+@pytest.mark.parametrize(("currency", "unit"), [("USD", "0.01"), ("jpy", "1"), ("BHD", "0.001"), ("KWD", "0.001")])
+def test_quantum_is_one_minor_unit(currency: str, unit: str) -> None:
+    assert quantum(currency) == Decimal(unit)
+    assert quantum(currency).as_tuple() == Decimal(unit).as_tuple()
+
+
+def test_is_zero_decimal() -> None:
+    assert is_zero_decimal("JPY") and is_zero_decimal("krw")
+    assert not is_zero_decimal("USD") and not is_zero_decimal("BHD")
+
+
+def test_the_currency_table_lists_only_the_exceptions() -> None:
+    assert CURRENCY_EXPONENTS["JPY"] == 0 and CURRENCY_EXPONENTS["BHD"] == 3
+    assert "USD" not in CURRENCY_EXPONENTS
+    assert len(CURRENCY_EXPONENTS) == len(ZERO_DECIMAL_CURRENCIES) + len(THREE_DECIMAL_CURRENCIES)
+
+
+def test_normalize_currency() -> None:
+    assert normalize_currency(" usd ") == "USD"
+    for bad in ("", "US D", "U5D", None, 840):
+        with pytest.raises(InputError, match="three-letter currency code"):
+            normalize_currency(bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("value", "currency", "expected"), [
+    ("0.005", "USD", "0.01"), ("0.0049", "USD", "0.00"), ("-0.005", "USD", "-0.01"), ("0.5", "JPY", "1"),
+    ("0.4", "JPY", "0"), ("1.0005", "BHD", "1.001"), (" 12.5 ", "USD", "12.50"), (12, "USD", "12.00"),
+])
+def test_from_salesforce_rounds_half_up_at_the_currencys_scale(value: object, currency: str, expected: str) -> None:
+    result = from_salesforce(value, currency)  # type: ignore[arg-type]
+    assert result is not None and str(result) == expected
+
+
+@pytest.mark.parametrize("bad", [True, [1], Decimal("NaN"), Decimal("Infinity"), "1e999999999"])
+def test_from_salesforce_refuses_what_is_not_an_amount(bad: object) -> None:
+    with pytest.raises(InputError):
+        from_salesforce(bad, "USD")  # type: ignore[arg-type]
+
+
+def test_to_minor_reads_any_exponent_notation_exactly() -> None:
+    assert to_minor(Decimal("1E+2"), "USD") == 10000
+    assert to_minor(Decimal("-0.01"), "usd") == -1
+    assert to_minor(" 1.5 ", "BHD") == 1500
+
+
+def test_to_major_scale_by_exponent() -> None:
+    assert to_major(1, "USD").as_tuple() == Decimal("0.01").as_tuple()
+    assert to_major(1, "JPY").as_tuple() == Decimal("1").as_tuple()
+    assert to_major(1, "BHD").as_tuple() == Decimal("0.001").as_tuple()
+
+
+def test_format_amount_rounds_half_up_and_refuses_non_numbers() -> None:
+    assert format_amount(Decimal("0.005"), "USD") == "0.01"
+    assert format_amount(Decimal("-0.5"), "JPY") == "-1"
+    with pytest.raises(InputError):
+        format_amount("abc", "USD")  # type: ignore[arg-type]
+
+
+def test_the_zero_decimal_list_is_stripes() -> None:
+    assert sorted(ZERO_DECIMAL_CURRENCIES) == ["BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF",
+                                               "UGX", "VND", "VUV", "XAF", "XOF", "XPF"]
+
+
+def test_every_listed_currency_is_accepted_in_any_case() -> None:
+    for code in sorted(ISO_4217):
+        assert re.fullmatch("[A-Z]{3}", code), code
+        assert normalize_currency(code.lower()) == code
+    assert ZERO_DECIMAL_CURRENCIES | THREE_DECIMAL_CURRENCIES <= ISO_4217
+
+
+@pytest.mark.parametrize(("text", "currency"), [("99999999.99", "USD"), ("99999999.999", "BHD"), ("99999999", "JPY")])
+def test_parse_amount_accepts_up_to_the_largest_amount(text: str, currency: str) -> None:
+    assert parse_amount(text, currency) == Decimal(text)
+
+
+@pytest.mark.parametrize(("text", "currency"), [("100000000", "USD"), ("99999999.9991", "BHD")])
+def test_parse_amount_refuses_more_than_the_largest_amount(text: str, currency: str) -> None:
+    with pytest.raises(InputError, match="larger than any amount"):
+        parse_amount(text, currency)
+
+
+def test_parse_amount_takes_text_numbers_only() -> None:
+    assert parse_amount(45, "USD") == Decimal("45.00")
+    for other in (Fraction(45), [45]):
+        with pytest.raises(InputError, match="is not an amount"):
+            parse_amount(other, "USD")

@@ -156,9 +156,10 @@ def test_diagnose_batches_the_rows_without_summary_and_reports_the_untraceable_o
                       orphan["Id"]: "PAYMENT_INTENT_NOT_FOUND"}
     lone = next(row for row in result.rows if row.log_id == orphan["Id"])
     assert lone.order_number is None and lone.payment_intent is None
-    # both unlinked rows' authorization in one batched query; then the chain (3 statements)
+    # the summaries with their failed captures, the rows without a summary and the count per day together; then
+    # both unlinked rows' authorization in one batched query (its summary with its references)
     assert sum("FROM PaymentAuthorization WHERE Id IN" in q for q in queries) == 1
-    assert len(queries) == 5
+    assert len(queries) == 4
 
 
 # --- the timeline's words for a release --------------------------------------------------------------

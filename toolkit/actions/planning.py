@@ -85,7 +85,9 @@ def guided_refund(session: Session, subject: str, amount: object = None, *, reas
 def _authorization_of(trace: Trace, subject: str) -> tuple[OpsEvidence, Record, str | None]:
     """The evidence, the authorization and the cause of its latest failed capture (None when none failed)."""
     found = [(ev, a) for ev in trace.evidence for a in ev.authorizations]
-    exact = [(ev, a) for ev, a in found if _same(a.get("Id"), subject)]
+    exact = [(ev, a) for ev, a in found if _same(a.get("Id"), subject)
+             or any(_same(log.get("Id"), subject) and _same(log.get("ReferencedEntityId"), a.get("Id"))
+                    for log in ev.gateway_logs)]  # a failed capture's gateway log names its authorization
     chosen = exact or found
     if not chosen:
         raise InputError(f"{subject} has no payment authorization in Order Management to capture.")

@@ -278,11 +278,12 @@ def _classify_state(
             f"{_confirmation(error)}.",
         )
     # 8, 9
+    code = pe.currency or currency  # Stripe's amounts are in the PaymentIntent's currency
     if status == "succeeded":
         captured = minor(pe.charge, "amount_captured") if pe.charge else minor(pi, "amount_received")
-        money = format_money(to_major(captured, pe.currency or currency), currency)
+        money = format_money(to_major(captured, code), code)
         if is_partial_capture(pe):
-            total = format_money(to_major(minor(pi, "amount"), pe.currency or currency), currency)
+            total = format_money(to_major(minor(pi, "amount"), code), code)
             return _Match(
                 Cause.SECOND_CAPTURE_REJECTED,
                 f"{pe.id} was already captured for {money} of {total} and Stripe released the rest"
@@ -291,13 +292,13 @@ def _classify_state(
         return _Match(Cause.ALREADY_CAPTURED, f"{pe.id} was already captured in full ({money}){_confirmation(error)}.")
     # 10
     if status == "requires_capture":
-        capturable = to_major(minor(pi, "amount_capturable"), pe.currency or currency)
-        asked = requested_amount(log, pe.currency or currency)
+        capturable = to_major(minor(pi, "amount_capturable"), code)
+        asked = requested_amount(log, code)
         if (asked is not None and asked > capturable) or error.code == "amount_too_large":
-            asked_text = f"{format_money(asked, currency)} was requested" if asked is not None else "amount_too_large"
+            asked_text = f"{format_money(asked, code)} was requested" if asked is not None else "amount_too_large"
             return _Match(
                 Cause.AMOUNT_EXCEEDS_CAPTURABLE,
-                f"{asked_text} but {pe.id} can capture only {format_money(capturable, currency)}.",
+                f"{asked_text} but {pe.id} can capture only {format_money(capturable, code)}.",
             )
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from toolkit.cli.common import Command, Result, add_common_options, instant, open_session
+from toolkit.cli.progress import TerminalProgress
 
 __all__ = ["DIAGNOSE", "TRACE"]
 
@@ -26,7 +27,9 @@ def _add_diagnose(parser: argparse.ArgumentParser) -> None:
 
 def _diagnose(args: argparse.Namespace) -> Result:
     since, until = instant("--since", args.since), instant("--until", args.until)
-    return open_session(args).diagnose(since, until)
+    session = open_session(args)
+    with TerminalProgress() as progress:  # a progress line on standard error when it is a terminal
+        return session.diagnose(since, until, progress=progress)
 
 
 TRACE = Command("trace", "trace a pi_/ch_/txn_/re_ id, an order number or a Salesforce id", _add_trace, _trace)

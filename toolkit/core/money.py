@@ -71,13 +71,22 @@ ISO_4217: frozenset[str] = frozenset({
 })
 
 
+_NORMALIZED: dict[str, str] = {}  # spellings already checked (the analysis asks for the same few thousands of times)
+
+
 def normalize_currency(currency: str) -> str:
     """The upper-case ISO 4217 code (``"usd"`` -> ``"USD"``); InputError for anything else."""
+    if isinstance(currency, str):
+        known = _NORMALIZED.get(currency)
+        if known is not None:
+            return known
     if not isinstance(currency, str) or not _CODE.match(currency.strip()):
         raise InputError(f"{currency!r} is not a three-letter currency code such as USD.")
     code = currency.strip().upper()
     if code not in ISO_4217:
         raise InputError(f"{code} is not an ISO 4217 currency code; check the spelling (USD, EUR, JPY...).")
+    if len(_NORMALIZED) < 4096:
+        _NORMALIZED[currency] = code
     return code
 
 

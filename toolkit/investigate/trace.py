@@ -114,7 +114,7 @@ def trace(session: Session, subject: str | Subject, *, pool: ThreadPoolExecutor 
     now = session.clock.now()
     salesforce = session.salesforce_gateway(RequestBudget("Salesforce"))
     stripe = session.stripe_gateway(RequestBudget("Stripe", STRIPE_BUDGET))
-    fetched = fetch(salesforce, stripe, parsed, now, schema=schema, pool=pool)
+    fetched = fetch(salesforce, stripe, parsed, now, schema=schema, pool=pool or session.pool)
     return analyse(parsed, fetched, now, key_live=session.stripe_livemode, source=session.data_source)
 
 

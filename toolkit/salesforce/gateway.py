@@ -18,6 +18,8 @@ It runs only :class:`~toolkit.salesforce.templates.Soql`, i.e. statements render
 
 from __future__ import annotations
 
+import csv
+import io
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
@@ -168,8 +170,9 @@ class SalesforceGateway:
                 raise salesforce_error(exc, what, getattr(self.sf, "last_limit_info", None)) from exc
 
     # --- SOQL ---------------------------------------------------------------------------------------
-    def query(self, soql: Soql) -> list[Record]:
-        """Every record of ``soql`` (all pages; child subquery results completed when Salesforce paged them).
+    def query(self, soql: Soql, *, on_page: Callable[[int], None] | None = None) -> list[Record]:
+        """Every record of ``soql`` (all pages; child subquery results completed when Salesforce paged them);
+        ``on_page`` hears how many records each page held.
 
         Records come as the API gives them (``attributes`` included); see :mod:`toolkit.salesforce.frames`.
         """
@@ -180,9 +183,13 @@ class SalesforceGateway:
         what = f"the {soql.template} query"
         page = self._call("query", what, self.sf.query, str(soql))
         records = list(page.get("records") or [])
+        if on_page is not None:
+            on_page(len(records))
         while not page.get("done", True) and page.get("nextRecordsUrl"):
             page = self._call("query_more", what, self.sf.query_more, page["nextRecordsUrl"], identifier_is_url=True)
             records.extend(page.get("records") or [])
+            if on_page is not None:
+                on_page(len(page.get("records") or []))
         for record in records:
             for key, value in record.items():
                 if isinstance(value, dict) and "records" in value and not value.get("done", True):
@@ -193,6 +200,63 @@ class SalesforceGateway:
                         rows.extend(child.get("records") or [])
                     record[key] = {"totalSize": len(rows), "done": True, "records": rows}
         return records
+
+    def count(self, soql: Soql) -> int:
+        """The ``totalSize`` of a ``SELECT COUNT() ...`` statement (one request)."""
+        if not isinstance(soql, Soql):
+            raise InputError("The toolkit runs only SOQL rendered from templates.json (a Soql).")
+        with self._lock:
+            self.statements.append(soql)
+        page = self._call("query", f"the {soql.template} count", self.sf.query, str(soql))
+        return int(page.get("totalSize") or 0)
+
+    def bulk_query(self, soql: Soql, object_name: str, *, page_size: int = 50_000, poll_wait: float = 0.5,
+                   max_wait: float = 600.0, on_page: Callable[[int], None] | None = None) -> list[dict[str, str]]:
+        """Every row of ``soql`` through a Bulk API 2.0 query job (simple-salesforce's ``bulk2``): create the job, poll
+        it until JobComplete (waiting ``poll_wait`` seconds, doubling up to 8 s, at most ``max_wait`` in all), then
+        read its CSV results ``page_size`` rows at a time, following ``Sforce-Locator``. Each request is one request
+        of the budget (kinds ``bulk job``, ``bulk poll``, ``bulk results``), sent as :meth:`_call` sends every
+        request. Bulk API 2.0 takes no child subquery and no aggregate, and answers CSV: the rows come back as text,
+        columns named by the statement's fields (``toolkit.salesforce.bulk`` types them).
+        """
+        if not isinstance(soql, Soql):
+            raise InputError("The toolkit runs only SOQL rendered from templates.json (a Soql).")
+        with self._lock:
+            self.statements.append(soql)
+        what = f"the {soql.template} Bulk API 2.0 query"
+        bulk2: Any = getattr(self.sf, "bulk2")  # noqa: B009 - not in SalesforceClient: only this method uses it
+        client = getattr(bulk2, object_name)._client  # one request per call, so each is budgeted
+
+        def untimed(request: Callable[..., T]) -> Callable[..., T]:  # bulk2's calls take no timeout: the session's
+            return lambda *args, timeout=None, **kwargs: request(*args, **kwargs)  # adapter puts one on each request
+
+        job = self._call("bulk job", what, untimed(client.create_job), "query", str(soql))
+        waited, wait = 0.0, poll_wait
+        while True:
+            info = self._call("bulk poll", what, untimed(client.get_job), job["id"], True)
+            state = info.get("state")
+            if state == "JobComplete":
+                break
+            if state in ("Failed", "Aborted") or waited >= max_wait:
+                detail = info.get("errorMessage") or f"the job is {state}"
+                raise ServiceUnavailableError(f"Salesforce's Bulk API 2.0 job {job['id']} for {what} did not complete "
+                                              f"({redact_secrets(str(detail))[:300]}); try again later.",
+                                              system=SYSTEM, subject=what)
+            self.retry.sleep(wait)
+            waited += wait
+            wait = min(8.0, wait * 2)
+        rows: list[dict[str, str]] = []
+        locator = ""
+        while True:
+            result = self._call("bulk results", what, untimed(client.get_query_results), job["id"], locator,
+                                page_size)
+            page = list(csv.DictReader(io.StringIO(result["records"])))
+            rows.extend(page)
+            if on_page is not None:
+                on_page(len(page))
+            locator = result.get("locator") or ""
+            if not locator:
+                return rows
 
     def query_many(self, statements: Sequence[Soql]) -> list[list[Record]]:
         """Several statements, concurrently when the gateway has an executor; results in the same order."""

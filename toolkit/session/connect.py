@@ -26,7 +26,7 @@ from simple_salesforce.exceptions import SalesforceAuthenticationFailed
 
 from toolkit.core.clock import LiveClock
 from toolkit.core.retry import RetryPolicy
-from toolkit.errors import AccessDeniedError, InputError
+from toolkit.errors import AccessDeniedError, CaseFileError, InputError
 from toolkit.salesforce.gateway import salesforce_error
 from toolkit.session.session import DataSource, Session
 
@@ -140,8 +140,8 @@ def connect(
         return session
     if case is not None:
         if not isinstance(case, dict) and not str(case).strip():
-            raise InputError("The case file path is empty: give the path of a case file, or leave the case out to "
-                             "use the configured connection.")
+            raise CaseFileError("The case file path is empty: give the path of a case file, or leave the case out "
+                                "to use the configured connection.")
         session = _sandbox_session(case, given_dir, policy)
         session.allow_writes = allow_writes
         return session

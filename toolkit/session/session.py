@@ -12,9 +12,9 @@ import os
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -24,6 +24,7 @@ import stripe
 from toolkit.actions.journal import JOURNAL_NAME, Journal
 from toolkit.core.budget import RequestBudget
 from toolkit.core.clock import Clock
+from toolkit.core.pacing import Pacer
 from toolkit.core.retry import RetryPolicy
 from toolkit.salesforce.gateway import SalesforceGateway
 from toolkit.salesforce.record_chain import chain_schema
@@ -32,7 +33,10 @@ from toolkit.stripe.gateway import StripeGateway
 
 if TYPE_CHECKING:
     from toolkit.actions.guided import ActionResult, GuidedAction
+    from toolkit.core.progress import Progress
     from toolkit.investigate.diagnose import Diagnosis
+    from toolkit.investigate.expiring import ExpiringAuthorizations
+    from toolkit.investigate.reconcile import Reconciliation
     from toolkit.investigate.trace import Trace
     from toolkit.sandbox import Sandbox
 
@@ -102,6 +106,7 @@ class Session:
     _schema: SchemaCache | None = field(default=None, init=False, repr=False)
     _data_dir: Path | None = field(default=None, init=False, repr=False)
     _journal: Journal | None = field(default=None, init=False, repr=False)
+    _pool: ThreadPoolExecutor | None = field(default=None, init=False, repr=False)
     resolved_at_start: list[ActionResult] = field(default_factory=list, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
@@ -129,9 +134,18 @@ class Session:
         return SalesforceGateway(self.sf, budget=budget, executor=executor, retry=self.retry,
                                  reauthenticate=self.reauthenticate)
 
-    def stripe_gateway(self, budget: RequestBudget | None = None) -> StripeGateway:
-        """A Stripe gateway for one operation (its own budget and accounting)."""
-        return StripeGateway(self.stripe, budget=budget, key_livemode=self.stripe_livemode, retry=self.retry)
+    def stripe_gateway(self, budget: RequestBudget | None = None, *, pacer: Pacer | None = None) -> StripeGateway:
+        """A Stripe gateway for one operation (its own budget and accounting; ``pacer``: under Stripe's rate limit)."""
+        return StripeGateway(self.stripe, budget=budget, key_livemode=self.stripe_livemode, retry=self.retry,
+                             pacer=pacer)
+
+    @property
+    def pool(self) -> ThreadPoolExecutor:
+        """The threads this session's investigations send concurrent requests on (created once, kept)."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="toolkit")
+            return self._pool
 
     @property
     def schema(self) -> SchemaCache:
@@ -206,8 +220,28 @@ class Session:
 
         return trace(self, subject)
 
-    def diagnose(self, since: datetime | None = None, until: datetime | None = None) -> Diagnosis:
-        """Diagnose the failed captures of a window (:func:`toolkit.diagnose`)."""
+    def diagnose(self, since: datetime | str | None = None, until: datetime | str | None = None, *,
+                 progress: Progress | None = None) -> Diagnosis:
+        """Diagnose the failed captures of a window (:func:`toolkit.diagnose`; ISO 8601 text or datetimes)."""
+        from toolkit.core.progress import SILENT
         from toolkit.investigate.diagnose import diagnose
 
-        return diagnose(self, since, until)
+        return diagnose(self, since, until, progress=progress or SILENT)
+
+    def expiring_authorizations(self, within: timedelta | None = None, *,
+                                progress: Progress | None = None) -> ExpiringAuthorizations:
+        """The authorizations Order Management still expects to capture whose Stripe deadline is within ``within``
+        (default 48 hours) or has passed, soonest first (:func:`toolkit.expiring_authorizations`)."""
+        from toolkit.core.progress import SILENT
+        from toolkit.investigate.expiring import DEFAULT_WITHIN, expiring_authorizations
+
+        return expiring_authorizations(self, within if within is not None else DEFAULT_WITHIN,
+                                       progress=progress or SILENT)
+
+    def reconcile(self, since: datetime | None = None, until: datetime | None = None, *,
+                  progress: bool | None = None, **options: Any) -> Reconciliation:
+        """Reconcile every payment summary of the orders created in the window against Stripe
+        (:func:`toolkit.reconcile`; ``progress``: record counters per system, None decides, False hides them)."""
+        from toolkit.investigate.reconcile import reconcile
+
+        return reconcile(self, since, until, progress=progress, **options)

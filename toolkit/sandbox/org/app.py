@@ -29,7 +29,7 @@ from toolkit.sandbox.org.soql.literals import parse_id
 if TYPE_CHECKING:
     from toolkit.sandbox.org.org import Org
 
-__all__ = ["SUPPORTED_VERSIONS", "ApiError", "OrgApp", "QueryCursors", "RequestInfo", "version_label"]
+__all__ = ["SUPPORTED_VERSIONS", "ApiError", "OrgApp", "QueryCursors", "RawBody", "RequestInfo", "version_label"]
 
 #: API versions the sandbox answers (a request for another one gets 404, as an unknown version does).
 SUPPORTED_VERSIONS = tuple(f"{v}.0" for v in range(52, 63))
@@ -57,6 +57,15 @@ class ApiError(ToolkitError):
         if self.fields is not None:
             item["fields"] = self.fields
         return [item]
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A handler's body sent as it is, with its content type and extra headers (not JSON-encoded)."""
+
+    data: bytes
+    content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def not_found() -> ApiError:
@@ -201,7 +210,10 @@ class OrgApp:
                                   "message": f"An unexpected error occurred in the sandbox org: {type(exc).__name__}"}]
         headers = [("Sforce-Limit-Info", self.org.limit_info())]
         payload = b""
-        if body is not None:
+        if isinstance(body, RawBody):  # a body that is not JSON (Bulk API 2.0 query results are CSV)
+            payload = body.data
+            headers += [("Content-Type", body.content_type), *body.headers.items()]
+        elif body is not None:
             payload = json.dumps(body).encode("utf-8")
             headers.append(("Content-Type", "application/json;charset=UTF-8"))
         headers.append(("Content-Length", str(len(payload))))

@@ -62,6 +62,9 @@ class Org:
         self._id_counters: dict[str, int] = {}
         self._auto_numbers: dict[str, int] = {}
         self.app = OrgApp(self)
+        from toolkit.sandbox.org.bulk import BulkQueries
+
+        self.bulk = BulkQueries(self)  # Bulk API 2.0 query jobs (jobs/query...)
 
     def __repr__(self) -> str:
         counts = {name: self.store.count(name) for name in SCHEMA if self.store.count(name)}

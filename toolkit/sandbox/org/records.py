@@ -150,9 +150,14 @@ def coerce_value(fld: Field, value: Any) -> Any:
         if not isinstance(value, str) or not _DATETIME.match(value):
             raise _parse_error(fld, value, "a date-time such as 2026-11-08T10:12:00.000+0000")
         try:
-            return _parse_datetime(value)
+            parsed = _parse_datetime(value)
+        except OverflowError:  # an offset pushed the date past year 9999
+            raise _parse_error(fld, value, "a date-time within Salesforce's range, 1700-01-01 to 4000-12-31") from None
         except ValueError:
             raise _parse_error(fld, value, "a valid date-time such as 2026-11-08T10:12:00.000+0000") from None
+        if not 1700 <= parsed.year <= 4000:  # Salesforce's own range of date-times
+            raise _parse_error(fld, value, "a date-time within Salesforce's range, 1700-01-01 to 4000-12-31")
+        return parsed
     if kind == "date":
         if isinstance(value, datetime):
             raise _parse_error(fld, value, "a date")

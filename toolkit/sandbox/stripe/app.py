@@ -117,7 +117,7 @@ class StripeApp:
             if claimed:
                 self.account.idempotency.abandon(idempotency_key or "")
             raise
-        body = (json.dumps(payload, indent=2) + "\n").encode("utf-8")
+        body = (json.dumps(payload) + "\n").encode("utf-8")
         headers = {"Content-Type": "application/json", "Request-Id": request_id, "Stripe-Version": API_VERSION,
                    **extra_headers}
         if idempotency_key is not None:
@@ -143,7 +143,7 @@ class StripeApp:
             headers["Stripe-Should-Retry"] = "true"
         else:  # server_error, and any other system's kind scheduled here by mistake
             err = StripeError(500, "An unknown error occurred", type="api_error")
-        body = (json.dumps(error_body(err, request_id), indent=2) + "\n").encode("utf-8")
+        body = (json.dumps(error_body(err, request_id)) + "\n").encode("utf-8")
         return err.status, headers, body
 
     # --- request parsing -------------------------------------------------------------------------

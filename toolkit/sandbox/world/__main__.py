@@ -1,4 +1,5 @@
-"""``python -m toolkit.sandbox.world demo`` | ``generate --orders N --anomaly-share F --out FILE [--seed S]``."""
+"""``python -m toolkit.sandbox.world demo`` | ``generate --orders N --anomaly-share F --out FILE [--seed S]
+[--failed-captures K]``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     gen.add_argument("--orders", type=int, default=10000)
     gen.add_argument("--anomaly-share", type=float, default=0.1)
     gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument("--failed-captures", type=int, default=0,
+                     help="how many of the orders end in a failed capture (besides the anomalies)")
     gen.add_argument("--out", required=True)
     args = parser.parse_args(argv)
     if args.command == "demo":
@@ -27,7 +30,7 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     try:
-        generate(args.orders, args.anomaly_share, args.seed, out=args.out)
+        generate(args.orders, args.anomaly_share, args.seed, out=args.out, failed_captures=args.failed_captures)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
