@@ -7,5 +7,5 @@ import os
 
 os.environ["OMS_TOOLKIT_DOTENV"] = "off"
 for _name in ("SF_INSTANCE_URL", "SF_SESSION_ID", "SF_USERNAME", "SF_PASSWORD", "SF_SECURITY_TOKEN", "SF_DOMAIN",
-              "STRIPE_API_KEY"):
+              "SF_ALIAS", "OMS_TOOLKIT_SF", "STRIPE_API_KEY"):
     os.environ.pop(_name, None)

@@ -174,3 +174,11 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted({*globals(), *__all__})
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext toolkit``: register the notebook magics (``%connect``, ``%trace``, ``%diagnose``, ``%expiring``,
+    ``%%soql``; :mod:`toolkit.notebook.magics`). IPython is imported only here, so ``import toolkit`` stays cheap."""
+    from toolkit.notebook.magics import load_ipython_extension as register
+
+    register(ipython)

@@ -23,7 +23,7 @@ STRIPE_FAULTS = ("server_error", "unavailable", "rate_limit", "lock_timeout", "t
 #: Demo order 00001009 (captured by OMS, partly refunded) from each kind of subject whose fetch plan differs
 #: (tests/investigate/test_trace_subjects.py shows every kind gives the same trace), and the orders of an
 #: expired authorization and of a duplicate refund.
-SUBJECTS = ("00001009", "pi_ldna1rIInSclXL6LL7c0GPYF", "ch_3ibERmdnPuBjosSjI9eNyQQg", "txn_TPDHg0Y5eyk6rI8HiCHlSzYD",
+SUBJECTS = ("00001009", "pi_ldna1rIInSclXL6LL7c0GPYF", "ch_3ibERmdnPuBjosSjI9eNyQQg", "txn_7jXGYU38FDwxC0G141FeMWhd",
             "1OsSB00000000050AA", "0XcSB00000000030AA", "0a7SB0000000002YAA", "0XtSB00000000020AA", "00001017")
 
 

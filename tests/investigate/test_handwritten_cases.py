@@ -25,6 +25,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
+from banner import without_banner
 from repo_paths import CASES as ALL_CASES
 from repo_paths import REPO
 
@@ -64,7 +65,7 @@ def _run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> dict[str, Any]:
     status = main(argv)
     captured = capsys.readouterr()
     assert status == 0, captured.err
-    assert captured.err == ""
+    assert without_banner(captured.err) == ""
     return json.loads(captured.out)
 
 

@@ -31,7 +31,7 @@ def demo() -> tuple[Session, Reconciliation]:
 def test_every_demo_order_agrees_with_its_trace(demo: tuple[Session, Reconciliation]) -> None:
     session, result = demo
     assert not result.incomplete
-    assert len(codes_by_order(result)) == 47  # every order of the demo world's month
+    assert len(codes_by_order(result)) == 49  # every order of the demo world's month
     assert disagreements(session, result) == []
 
 
@@ -41,10 +41,10 @@ def test_the_demo_world_within_the_request_budget(demo: tuple[Session, Reconcili
     session.sandbox.clear_logs()
     again = session.reconcile(progress=False)
     counts = check_budget(session, again)
-    assert counts["salesforce"] == 3 and counts["n"] == 47  # the count, the summaries, the refund lines
+    assert counts["salesforce"] == 3 and counts["n"] == 49  # the count, the summaries, the refund lines
     assert counts["lists"] == 5  # 3 spans of PaymentIntents + 2 of refunds, each one page
     # one reference no list returned: the pi_ Stripe does not have (PAYMENT_INTENT_NOT_FOUND), confirmed once
-    assert again.confirmed == ["pi_EgJJFVHcrxJsY0pcSLwXhfom"] and counts["retrieves"] == 1
+    assert again.confirmed == ["pi_3loD5tEby6Lebkb7lgCfwmgc"] and counts["retrieves"] == 1
     assert again.path == "REST API"
 
 
@@ -52,7 +52,7 @@ def test_the_rows_carry_both_sides_and_the_summary_keeps_currencies_apart(
         demo: tuple[Session, Reconciliation]) -> None:
     _, result = demo
     frame = result.rows_frame()
-    assert len(frame) == 47 and frame["ops_id"].notna().all()
+    assert len(frame) == 49 and frame["ops_id"].notna().all()
     row = frame.set_index("order_number").loc["00001036"]  # refunded in OMS only
     assert (row["oms_refunded"], row["stripe_refunded"], row["difference_refunded"]) == (
         Decimal("30.00"), Decimal("0.00"), Decimal("30.00"))

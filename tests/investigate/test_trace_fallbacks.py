@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 import pytest
+from banner import without_banner
 from repo_paths import CASES as ALL_CASES
 from repo_paths import REPO
 
@@ -102,7 +103,7 @@ def test_refund_without_any_link_is_still_not_found(capsys: pytest.CaptureFixtur
     path = tmp_path / "unlinked-refund.json"
     path.write_text(json.dumps(case), encoding="utf-8")
     assert main(["trace", EXPECTED[RLP_ONLY]["subjects"]["Refund"], "--case", str(path)]) == 2
-    err = capsys.readouterr().err
+    err = without_banner(capsys.readouterr().err)
     assert err.startswith("error: No Refund ") and err.count("\n") == 1
 
 
@@ -190,5 +191,5 @@ def test_closed_pipe_ends_quietly() -> None:
     proc.stdout.close()  # the reader is gone before the trace prints
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 0
-    assert "Traceback" not in err and "BrokenPipeError" not in err and err == ""
+    assert "Traceback" not in err and "BrokenPipeError" not in err and without_banner(err) == ""
 

@@ -23,13 +23,13 @@ def test_rest_and_bulk_read_the_same_chain() -> None:
         by_rest = rest.read(SINCE, BEFORE, count)
         bulk = WindowReader(bulk_gateway, session.schema, pool, bulk_threshold=0, bulk_page_size=25)
         by_bulk = bulk.read(SINCE, BEFORE, count)
-    assert count == 47 and (rest.path, bulk.path) == ("REST API", "Bulk API 2.0")
+    assert count == 49 and (rest.path, bulk.path) == ("REST API", "Bulk API 2.0")
     assert rest_gateway.budget.by_kind == {"query": 3}  # the count, the summaries with children, the refund lines
-    # result sets of 25 rows: 47, 30, 33, 11, 41 and 11 rows take 2 + 2 + 2 + 1 + 2 + 1
+    # result sets of 25 rows: 49, 31, 35, 11, 42 and 11 rows take 2 + 2 + 2 + 1 + 2 + 1
     assert bulk_gateway.budget.by_kind == {"bulk job": 6, "bulk poll": 6, "bulk results": 10}
     for attr in ATTRS:
         assert getattr(by_rest, attr) == getattr(by_bulk, attr), attr
-    assert [len(getattr(by_rest, attr)) for attr in ATTRS] == [47, 47, 30, 33, 11, 11, 41]
+    assert [len(getattr(by_rest, attr)) for attr in ATTRS] == [49, 49, 31, 35, 11, 11, 42]
     assert all("Request" not in log and "Response" not in log for log in by_rest.gateway_logs)
 
 

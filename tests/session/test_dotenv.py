@@ -13,7 +13,8 @@ from toolkit.session import connect
 
 def test_discovery_is_off_in_the_tests() -> None:
     session = connect()
-    assert session.dotenv_path is None and session.banner == "Data: the demo sandbox (demo world, fake data)."
+    assert session.dotenv_path is None and session.banner.startswith("Data: the demo sandbox (demo world, fake data). ")
+    assert "Settings from" not in session.banner
 
 
 def test_a_dotenv_above_the_working_directory_is_found_and_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -25,7 +26,7 @@ def test_a_dotenv_above_the_working_directory_is_found_and_named(tmp_path: Path,
     monkeypatch.delenv("OMS_TOOLKIT_DOTENV")
     session = connect()
     assert session.dotenv_path == (tmp_path / ".env").resolve() and session.mode == "sandbox"
-    assert session.banner.endswith(f"; settings from {(tmp_path / '.env').resolve()}.")
+    assert session.banner.endswith(f" Settings from {(tmp_path / '.env').resolve()}.")
 
 
 def test_a_dotenv_with_half_a_configuration_is_refused_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch

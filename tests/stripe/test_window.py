@@ -33,6 +33,7 @@ def test_a_listing_reads_every_object_once() -> None:
 
 
 def test_a_raw_list_page_is_the_typed_lists_plain_dicts() -> None:
+    from toolkit.core.privacy import mask_stripe
     from toolkit.stripe.gateway import plain
 
     session = connect(use_dotenv=False, env={})
@@ -40,4 +41,4 @@ def test_a_raw_list_page_is_the_typed_lists_plain_dicts() -> None:
     gateway = session.stripe_gateway(RequestBudget("Stripe"))
     raw = gateway.list_page("payment_intents", params, "a page")
     typed = plain(session.stripe.v1.payment_intents.list(params=params))
-    assert raw == typed and type(raw) is dict and gateway.budget.by_kind == {"list payment_intents": 1}
+    assert raw == mask_stripe(typed) and type(raw) is dict and gateway.budget.by_kind == {"list payment_intents": 1}

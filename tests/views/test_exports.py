@@ -21,7 +21,7 @@ def result() -> Reconciliation:
 def test_csv(result: Reconciliation, tmp_path) -> None:
     path = result.export(tmp_path / "window.csv")
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    assert len(frame) == 47 and {"order_number", "ops_id", "codes"} <= set(frame.columns)
+    assert len(frame) == 49 and {"order_number", "ops_id", "codes"} <= set(frame.columns)
     row = frame.set_index("order_number").loc["00001036"]
     assert (row["codes"], row["oms_refunded"], row["stripe_refunded"]) == ("REFUND_MISSING_IN_STRIPE", "30.00", "0.00")
     assert frame.set_index("order_number").loc["00001047", "oms_captured"] == "129"  # JPY: no decimals
@@ -29,16 +29,16 @@ def test_csv(result: Reconciliation, tmp_path) -> None:
 
 def test_parquet_keeps_exact_decimals(result: Reconciliation, tmp_path) -> None:
     frame = pd.read_parquet(result.export(tmp_path / "window.parquet"))
-    assert len(frame) == 47
+    assert len(frame) == 49
     row = frame.set_index("order_number").loc["00001036"]
     assert Decimal(row["oms_refunded"]) == Decimal("30.00") and row["codes"] == "REFUND_MISSING_IN_STRIPE"
     assert str(frame["order_created"].dtype).startswith("datetime64") and frame["findings"].dtype == "int64"
 
 
-def test_excel_has_three_sheets(result: Reconciliation, tmp_path) -> None:
+def test_excel_has_three_sheets_and_about(result: Reconciliation, tmp_path) -> None:
     sheets = pd.read_excel(result.export(tmp_path / "window.xlsx"), sheet_name=None)
-    assert list(sheets) == ["Payment summaries", "Findings", "Summary"]
-    assert len(sheets["Payment summaries"]) == 47 and len(sheets["Findings"]) == len(result.findings_frame())
+    assert list(sheets) == ["Payment summaries", "Findings", "Summary", "About"]
+    assert len(sheets["Payment summaries"]) == 49 and len(sheets["Findings"]) == len(result.findings_frame())
     summary = sheets["Summary"]
     assert not summary.duplicated(["code", "currency"]).any()
 

@@ -8,6 +8,10 @@ reference Stripe does not have, or none at all) Stripe's amounts are None, never
 "Authorized" on the Stripe side counts only manual-capture PaymentIntents: a PaymentIntent captured at
 checkout reaches Order Management as a Sale Payment with no PaymentAuthorization (so AuthorizationAmount
 stays 0), and counting its authorization would show a difference that is not one.
+
+A disputed charge adds two Stripe-only rows (Order Management records no dispute, so their OMS side is None): the
+money the disputes withdrew from the balance (less what won disputes reinstated) and the dispute fees (less any
+returned), read from the disputes' balance transactions in the ``charge.dispute.*`` events' snapshots.
 """
 
 from __future__ import annotations
@@ -18,9 +22,10 @@ from typing import Any
 
 from toolkit.analysis.evidence import OpsEvidence, StripePaymentEvidence
 from toolkit.analysis.payment_state import currency_differs, minor, stripe_captured, stripe_refunded
+from toolkit.analysis.stripe_shapes import disputes
 from toolkit.core.money import format_amount, from_salesforce, normalize_currency, to_major
 
-__all__ = ["QUANTITIES", "ReconciliationRow", "reconcile_ops"]
+__all__ = ["DISPUTE_QUANTITIES", "QUANTITIES", "ReconciliationRow", "dispute_money", "reconcile_ops"]
 
 Record = dict[str, Any]
 
@@ -31,6 +36,8 @@ QUANTITIES: dict[str, str] = {
     "refunded": "RefundedAmount",
     "available to capture": "AvailableToCaptureAmount",
 }
+#: The Stripe-only rows of a disputed charge.
+DISPUTE_QUANTITIES = ("withdrawn by dispute", "dispute fees")
 
 
 @dataclass(frozen=True)
@@ -123,4 +130,23 @@ def reconcile_ops(evidence: OpsEvidence) -> list[ReconciliationRow]:
         oms = from_salesforce(evidence.ops.get(field), currency)
         rows.append(ReconciliationRow(evidence.ops_id, evidence.order_number, pis, quantity,
                                       oms if oms is not None else to_major(0, currency), stripe[quantity], currency))
+    if pes is not None and any(disputes(pe) for pe in pes):
+        withdrawn, fees = to_major(0, currency), to_major(0, currency)
+        for pe in pes:
+            amount, fee = dispute_money(pe, currency)
+            withdrawn, fees = withdrawn + amount, fees + fee
+        for quantity, value in zip(DISPUTE_QUANTITIES, (withdrawn, fees), strict=True):
+            rows.append(ReconciliationRow(evidence.ops_id, evidence.order_number, pis, quantity, None, value, currency))
     return rows
+
+
+def dispute_money(pe: StripePaymentEvidence, currency: str) -> tuple[Decimal, Decimal]:
+    """What the charge's disputes took from the balance: (amount withdrawn less reinstated, fees less returned),
+    positive when money left the account."""
+    amount = fee = 0
+    for dispute in disputes(pe):
+        for txn in dispute.get("balance_transactions") or []:
+            if isinstance(txn, dict):
+                amount -= minor(txn, "amount")
+                fee += minor(txn, "fee")
+    return to_major(amount, currency), to_major(fee, currency)

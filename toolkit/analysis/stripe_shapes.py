@@ -18,6 +18,7 @@ __all__ = [
     "AUTHORIZATION_VALIDITY",
     "EVENT_MARGIN",
     "charge_id",
+    "disputes",
     "event_is_about",
     "event_window",
     "payment_evidence",
@@ -85,6 +86,26 @@ def charge_id(pi: Record) -> str | None:
     """The id of a PaymentIntent's latest charge, expanded or not."""
     charge = pi.get("latest_charge")
     return charge.get("id") if isinstance(charge, dict) else charge
+
+
+def disputes(evidence: StripePaymentEvidence) -> list[Record]:
+    """The disputes of the PaymentIntent's charge, each as the latest ``charge.dispute.*`` event's snapshot (full
+    dispute objects: ``evidence_details.due_by``, ``status``, the ``balance_transactions`` that withdrew and
+    reinstated the money), oldest dispute first. Empty when no dispute event was fetched."""
+    charge = str((evidence.charge or {}).get("id") or "")
+    latest: dict[str, tuple[int, Record]] = {}
+    for event in evidence.events:
+        if not str(event.get("type") or "").startswith("charge.dispute."):
+            continue
+        obj = (event.get("data") or {}).get("object") or {}
+        if obj.get("object") != "dispute" or (charge and obj.get("charge") != charge):
+            continue
+        stamp = event.get("created")
+        created = stamp if isinstance(stamp, int) else 0
+        known = latest.get(str(obj.get("id")))
+        if known is None or created >= known[0]:
+            latest[str(obj.get("id"))] = (created, obj)
+    return sorted((obj for _, obj in latest.values()), key=lambda d: (d.get("created") or 0, str(d.get("id"))))
 
 
 def event_is_about(event: Record, payment_intents: set[str], charges: set[str] | None = None) -> bool:

@@ -15,11 +15,12 @@ from typing import Any
 
 from toolkit.analysis.evidence import StripePaymentEvidence
 from toolkit.analysis.payment_state import from_unix, is_money_moving_refund, minor
+from toolkit.analysis.stripe_shapes import disputes
 from toolkit.core.clock import parse_instant
 from toolkit.core.money import format_amount, from_salesforce, normalize_currency, to_major
 from toolkit.core.text import redact
 
-__all__ = ["TimelineRow", "salesforce_rows", "stripe_notes", "stripe_rows", "timeline"]
+__all__ = ["TimelineRow", "dispute_rows", "salesforce_rows", "stripe_notes", "stripe_rows", "timeline"]
 
 Record = dict[str, Any]
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -178,7 +179,7 @@ def _event_what(event_type: str, obj: Record) -> str:
         "charge.failed": f"Charge {oid} failed ({obj.get('failure_code') or 'no failure code'})",
         "charge.refunded": (f"Charge {oid} refunded (total refunded so far)" if obj.get("captured", True)
                             else f"Charge {oid} authorization released, never captured (no money refunded)"),
-        "charge.dispute.created": f"Dispute {oid} opened ({obj.get('reason') or 'no reason'})",
+        "charge.dispute.created": f"Dispute {oid} opened ({obj.get('reason') or 'no reason'}){_answer_by(obj)}",
         "charge.dispute.closed": f"Dispute {oid} closed ({obj.get('status') or 'no status'})",
         "payment_intent.succeeded": f"PaymentIntent {oid} succeeded (amount received)",
         "payment_intent.canceled": f"PaymentIntent {oid} canceled ({obj.get('cancellation_reason') or 'no reason'})",
@@ -189,6 +190,42 @@ def _event_what(event_type: str, obj: Record) -> str:
         "charge.refund.updated": f"Refund {oid} updated: {obj.get('status')}",
     }
     return f"{phrases.get(event_type, f'{event_type} {oid}'.strip())} [{event_type}]"
+
+
+def _answer_by(dispute: Record) -> str:
+    due = from_unix((dispute.get("evidence_details") or {}).get("due_by"))
+    return f", answer by {due.strftime('%Y-%m-%d %H:%M UTC')}" if due is not None else ""
+
+
+def dispute_rows(evidence: StripePaymentEvidence) -> list[TimelineRow]:
+    """The disputes of the charge (from the ``charge.dispute.*`` events' snapshots): the deadline to answer each,
+    and the balance transactions that withdrew the disputed amount and the dispute fee, or reinstated them."""
+    rows = []
+    currency = evidence.currency
+    for dispute in disputes(evidence):
+        did = str(dispute.get("id") or "")
+        details = dispute.get("evidence_details") or {}
+        code = str(dispute.get("currency") or currency)
+        if details.get("due_by"):
+            answered = "evidence submitted" if details.get("has_evidence") else "no evidence submitted"
+            late = ", past due" if details.get("past_due") else ""
+            rows.append(_stripe_row(from_unix(details.get("due_by")), "Dispute", did,
+                                    f"Deadline to answer dispute {did} ({dispute.get('reason') or 'no reason'}): "
+                                    f"{answered}{late}; now {dispute.get('status')}", minor(dispute, "amount"), code,
+                                    dispute.get("status")))
+        for txn in dispute.get("balance_transactions") or []:
+            if not isinstance(txn, dict):
+                continue
+            amount, fee = minor(txn, "amount"), minor(txn, "fee")
+            tcode = str(txn.get("currency") or code)
+            verb = "withdrew" if amount < 0 else "reinstated"
+            fee_text = (f"; dispute fee {format_amount(to_major(abs(fee), tcode), tcode)} "
+                        f"{'charged' if fee > 0 else 'returned'}" if fee else "; no fee")
+            rows.append(_stripe_row(from_unix(txn.get("created")), "BalanceTransaction", str(txn.get("id")),
+                                    f"Dispute {did} {verb} {format_amount(to_major(abs(amount), tcode), tcode)}"
+                                    f"{fee_text}, net {format_amount(to_major(minor(txn, 'net'), tcode), tcode)}",
+                                    amount, tcode, txn.get("status")))
+    return rows
 
 
 def _fee(bt: Record, currency: str) -> str:
@@ -244,6 +281,7 @@ def stripe_rows(evidence: StripePaymentEvidence) -> list[TimelineRow]:
         rows.append(_stripe_row(from_unix(event.get("created")), "Event", str(event.get("id")),
                                 _event_what(event_type, obj), _event_amount(event_type, obj),
                                 obj.get("currency") or currency, obj.get("status")))
+    rows.extend(dispute_rows(evidence))
     return rows
 
 

@@ -15,11 +15,10 @@ from typing import Any
 
 from toolkit.actions.guided import GuidedAction
 from toolkit.analysis.refund_plan import ACKNOWLEDGEABLE, REFUND_REASONS
-from toolkit.cli.common import Command, Result, add_common_options
+from toolkit.cli.common import Command, Result, add_common_options, open_session
 from toolkit.cli.exit_codes import ExitCode
 from toolkit.core.incomplete import Incomplete
-from toolkit.errors import InputError
-from toolkit.session import Session, connect
+from toolkit.session import Session
 
 __all__ = ["RECAPTURE", "REFUND", "ActionOutcome"]
 
@@ -72,10 +71,7 @@ def _add(parser: argparse.ArgumentParser, *, refund: bool) -> None:
 
 
 def _session(args: argparse.Namespace) -> Session:
-    case = args.case
-    if case is not None and not case.strip():
-        raise InputError("--case needs the path of a case file; leave --case out to use the configured connection.")
-    return connect(case=case, allow_writes=args.confirm) if case is not None else connect(allow_writes=args.confirm)
+    return open_session(args, allow_writes=args.confirm)
 
 
 def _finish(action: GuidedAction, args: argparse.Namespace) -> Result:

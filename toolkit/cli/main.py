@@ -13,17 +13,19 @@ import sys
 from collections.abc import Sequence
 
 from toolkit.cli.actions import RECAPTURE, REFUND
+from toolkit.cli.capture import CAPTURE
 from toolkit.cli.common import Command, Parser, Result
 from toolkit.cli.exit_codes import ExitCode, exit_code_for
 from toolkit.cli.expiring import EXPIRING
 from toolkit.cli.investigations import DIAGNOSE, TRACE
 from toolkit.cli.reconcile import RECONCILE
+from toolkit.cli.report import REPORT
 from toolkit.errors import ToolkitError
 
 __all__ = ["COMMANDS", "exit_code_of", "main"]
 
 #: Every subcommand, in the order ``--help`` lists them.
-COMMANDS: list[Command] = [TRACE, DIAGNOSE, EXPIRING, REFUND, RECAPTURE, RECONCILE]
+COMMANDS: list[Command] = [TRACE, DIAGNOSE, EXPIRING, REFUND, RECAPTURE, RECONCILE, REPORT, CAPTURE]
 
 
 def _parser() -> argparse.ArgumentParser:

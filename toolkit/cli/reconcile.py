@@ -1,10 +1,11 @@
 """``reconcile``: every payment summary of the orders created in a window, Order Management beside Stripe.
 
-``python -m toolkit reconcile [--since ISO] [--until ISO] [--case FILE] [--out FILE.csv|.xlsx|.parquet]
+``python -m toolkit reconcile [--since ISO] [--until ISO] [--case FILE] [--out FILE.csv|.xlsx|.parquet|.html]
 [--format text|json]``: the window as ``diagnose`` reads it (default: the last 30 days of the session clock), the
 result printed as text or JSON (``docs/cli.md``), and with ``--out`` written to a file, one row per payment summary
-with its order number and finding codes (Excel: also the findings and the summary, on their own sheets). Progress
-bars (records fetched per system) go to standard error when it is a terminal.
+with its order number and finding codes (Excel: also the findings and the summary, on their own sheets; HTML: the
+evidence page, with the chart). Progress bars (records fetched per system) go to standard error when it is a
+terminal.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ class ReconcileOutcome:
 def _add(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since")
     parser.add_argument("--until")
-    parser.add_argument("--out", help="write the rows to a .csv, .xlsx or .parquet file")
+    parser.add_argument("--out", help="write the rows to a .csv, .xlsx or .parquet file, or the evidence page to .html")
     add_common_options(parser)
 
 
@@ -58,7 +59,7 @@ def _run(args: argparse.Namespace) -> ReconcileOutcome:
     out = Path(args.out).expanduser() if args.out is not None else None
     if out is not None:  # checked before anything is read
         if out.suffix.lower() not in EXPORT_SUFFIXES:
-            raise InputError(f"--out {args.out}: name a .csv, .xlsx or .parquet file.")
+            raise InputError(f"--out {args.out}: name a .csv, .xlsx, .parquet or .html file.")
         if not out.parent.is_dir():
             raise InputError(f"--out {args.out}: the folder {out.parent} does not exist.")
     result = open_session(args).reconcile(since, until)

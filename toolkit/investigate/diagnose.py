@@ -27,6 +27,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from toolkit.analysis.capture_causes import CaptureDiagnosis, diagnose_capture_failure, summarize
@@ -53,6 +54,7 @@ from toolkit.salesforce.capture_reads import CaptureRecords
 from toolkit.salesforce.gateway import SalesforceGateway
 from toolkit.salesforce.schema import SchemaCache
 from toolkit.views import failed_captures as views
+from toolkit.views.exports import export_evidence
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -138,6 +140,19 @@ class Diagnosis:
         from toolkit.views.capture_charts import money_chart
 
         return money_chart(self.rows)
+
+    def export(self, path: str | Path) -> Path:
+        """Write the diagnosis to ``path`` as evidence for a ticket: ``.html``, one self-contained page (what the
+        notebook shows, with both charts embedded); ``.xlsx``, sheets Failed captures and Summary; ``.csv`` or
+        ``.parquet``, the failed captures (:mod:`toolkit.views.exports`). Returns the path."""
+        return export_evidence(
+            path, title=f"Failed captures from {self.since:%Y-%m-%d %H:%M} to {self.until:%Y-%m-%d %H:%M} UTC",
+            html=self._repr_html_, frames=lambda: {"Failed captures": self.frame(), "Summary": self.summary_frame()},
+            charts=[("Failed captures per day and cause", self.causes_chart),
+                    ("Money at risk per cause, per currency", self.money_chart)],
+            note="Exported by the OMS + Stripe investigation toolkit.",
+            source=self.source.label if self.source is not None else None,
+            as_of=f"{self.until:%Y-%m-%dT%H:%M:%SZ} (the window's end)")
 
 
 def needs_of(records: CaptureRecords) -> list[Need]:

@@ -30,7 +30,7 @@ from toolkit.core.text import redact_json
 from toolkit.investigate.reconcile_fetch import BatchSettings, fetch_window, listed_refunds
 from toolkit.investigate.window import checked_window
 from toolkit.views import batch as views
-from toolkit.views.exports import export_frames
+from toolkit.views.exports import export_evidence
 from toolkit.views.progress import record_bars
 
 if TYPE_CHECKING:
@@ -77,9 +77,19 @@ class Reconciliation:
 
     def export(self, path: str | Path) -> Path:
         """Write the result to ``path``: ``.csv`` or ``.parquet`` (one row per payment summary, with the order number
-        and the finding codes), ``.xlsx`` (sheets: payment summaries, findings, summary)."""
-        return export_frames({"Payment summaries": self.rows_frame(), "Findings": self.findings_frame(),
-                              "Summary": self.summary_frame()}, path)
+        and the finding codes), ``.xlsx`` (sheets: payment summaries, findings, summary), ``.html`` (one
+        self-contained page: what the notebook shows, with the chart of the findings by currency embedded)."""
+        from toolkit.views.charts import findings_chart
+
+        return export_evidence(
+            path, title=f"Reconciliation of the orders created from {self.since:%Y-%m-%d %H:%M} to "
+                        f"{self.until:%Y-%m-%d %H:%M} UTC",
+            html=self._repr_html_,
+            frames=lambda: {"Payment summaries": self.rows_frame(), "Findings": self.findings_frame(),
+                            "Summary": self.summary_frame()},
+            charts=[("Disagreements by finding, per currency", lambda: findings_chart(self)[0])],
+            note="Exported by the OMS + Stripe investigation toolkit.",
+            source=self.source.label if self.source is not None else None, as_of=f"{self.now:%Y-%m-%dT%H:%M:%SZ}")
 
     def largest(self, currency: str) -> BatchRow | None:
         """The payment summary of ``currency`` where the two systems differ most: the largest absolute difference

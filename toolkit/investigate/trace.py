@@ -15,6 +15,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -31,6 +32,7 @@ from toolkit.investigate.fetch import STRIPE_BUDGET, fetch
 from toolkit.investigate.subjects import Subject, parse_subject
 from toolkit.salesforce.record_chain import RecordChain
 from toolkit.views import display, tables
+from toolkit.views.exports import export_evidence
 
 if TYPE_CHECKING:
     from toolkit.session import DataSource, Session
@@ -84,6 +86,17 @@ class Trace:
     def findings_frame(self) -> pd.DataFrame:
         """The findings as a DataFrame: code, severity, subject, amount, currency, message, remediation."""
         return tables.findings_frame(self.findings)
+
+    def export(self, path: str | Path) -> Path:
+        """Write the trace to ``path`` as evidence for a ticket: ``.html``, one self-contained page (what the notebook
+        shows, every section open); ``.xlsx``, sheets Timeline, Reconciliation and Findings; ``.csv`` or ``.parquet``,
+        the timeline (:mod:`toolkit.views.exports`). Returns the path."""
+        return export_evidence(
+            path, title=f"Trace of {self.subject.value}", html=self._repr_html_,
+            frames=lambda: {"Timeline": self.timeline_frame(), "Reconciliation": self.reconciliation_frame(),
+                            "Findings": self.findings_frame()},
+            note="Exported by the OMS + Stripe investigation toolkit.",
+            source=self.source.label if self.source is not None else None, as_of=f"{self.now:%Y-%m-%dT%H:%M:%SZ}")
 
     def to_text(self) -> str:
         return display.trace_text(self)

@@ -13,7 +13,9 @@ tell) and owns, for one operation (a trace, a diagnosis, a helper call):
   being read and what to try (:func:`salesforce_error`).
 
 It runs only :class:`~toolkit.salesforce.templates.Soql`, i.e. statements rendered from
-``templates.json``: no SOQL is built anywhere else.
+``templates.json``: no SOQL is built anywhere else. The one exception is the analyst's own statement (the notebook's
+``%%soql``): an :class:`~toolkit.salesforce.analyst_soql.AnalystSoql`, its values filled in by ``format_soql``, run
+only by :meth:`SalesforceGateway.query_analyst_soql` (which :meth:`SalesforceGateway.query` refuses).
 """
 
 from __future__ import annotations
@@ -23,12 +25,13 @@ import io
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 import requests
 from simple_salesforce import exceptions as sf_errors
 
 from toolkit.core.budget import RequestBudget
+from toolkit.core.privacy import mask_records
 from toolkit.core.retry import RetryPolicy
 from toolkit.core.text import redact_secrets
 from toolkit.errors import (
@@ -39,6 +42,7 @@ from toolkit.errors import (
     ServiceUnavailableError,
     ToolkitError,
 )
+from toolkit.salesforce.analyst_soql import AnalystSoql
 from toolkit.salesforce.templates import Soql
 
 __all__ = ["SalesforceClient", "SalesforceGateway", "as_gateway", "salesforce_error"]
@@ -127,19 +131,21 @@ def salesforce_error(exc: BaseException, what: str, limit_info: str | None = Non
 class SalesforceGateway:
     """Salesforce requests of one operation: SOQL from the templates, describes, with budget and accounting.
 
-    ``executor`` (optional) runs :meth:`query_many`'s statements concurrently.
+    ``executor`` (optional) runs :meth:`query_many`'s statements concurrently. ``mask_personal_data`` (the default):
+    every record read has its personal data masked before anyone sees it (:mod:`toolkit.core.privacy`).
     """
 
     system = SYSTEM
 
     def __init__(self, sf: SalesforceClient, *, budget: RequestBudget | None = None,
                  executor: Executor | None = None, retry: RetryPolicy | None = None,
-                 reauthenticate: Callable[[], None] | None = None) -> None:
+                 reauthenticate: Callable[[], None] | None = None, mask_personal_data: bool = True) -> None:
         self.sf = sf
         self.budget = budget if budget is not None else RequestBudget(SYSTEM)
         self.executor = executor
         self.retry = retry if retry is not None else RetryPolicy()
         self.reauthenticate = reauthenticate
+        self.mask_personal_data = mask_personal_data
         self.statements: list[Soql] = []
         self._lock = threading.Lock()
 
@@ -176,8 +182,30 @@ class SalesforceGateway:
 
         Records come as the API gives them (``attributes`` included); see :mod:`toolkit.salesforce.frames`.
         """
-        if not isinstance(soql, Soql):
+        if not isinstance(soql, Soql) or isinstance(soql, AnalystSoql):
             raise InputError("The toolkit runs only SOQL rendered from templates.json (a Soql).")
+        return self._query(soql, on_page)
+
+    def query_analyst_soql(self, soql: AnalystSoql, *, on_page: Callable[[int], None] | None = None) -> list[Record]:
+        """Every record of the analyst's own statement (the notebook's ``%%soql``): the one statement that does not
+        come from ``templates.json``. Its values were filled in by ``format_soql``
+        (:func:`~toolkit.salesforce.analyst_soql.render_analyst_soql`); it is sent, paged, budgeted and retried as
+        :meth:`query` sends a template's. A statement Salesforce refuses (``MALFORMED_QUERY``, ``INVALID_FIELD``...)
+        is the analyst's to fix: :class:`InputError` with Salesforce's message."""
+        if not isinstance(soql, AnalystSoql):
+            raise InputError("query_analyst_soql runs only an AnalystSoql (render_analyst_soql fills in its values).")
+        try:
+            return self._query(soql, on_page)
+        except ServiceError as exc:
+            cause = exc.__cause__
+            if isinstance(cause, sf_errors.SalesforceMalformedRequest):
+                code, message = _error_body(cause)
+                detail = redact_secrets(f"{code}: {message}" if code else message)[:300]
+                raise InputError(f"Salesforce refused your SOQL ({' '.join(detail.split())}); fix the statement and "
+                                 "run it again.", system=SYSTEM) from cause
+            raise
+
+    def _query(self, soql: Soql, on_page: Callable[[int], None] | None) -> list[Record]:
         with self._lock:
             self.statements.append(soql)
         what = f"the {soql.template} query"
@@ -199,11 +227,11 @@ class SalesforceGateway:
                                            identifier_is_url=True)
                         rows.extend(child.get("records") or [])
                     record[key] = {"totalSize": len(rows), "done": True, "records": rows}
-        return records
+        return mask_records(records) if self.mask_personal_data else records
 
     def count(self, soql: Soql) -> int:
         """The ``totalSize`` of a ``SELECT COUNT() ...`` statement (one request)."""
-        if not isinstance(soql, Soql):
+        if not isinstance(soql, Soql) or isinstance(soql, AnalystSoql):
             raise InputError("The toolkit runs only SOQL rendered from templates.json (a Soql).")
         with self._lock:
             self.statements.append(soql)
@@ -219,7 +247,7 @@ class SalesforceGateway:
         request. Bulk API 2.0 takes no child subquery and no aggregate, and answers CSV: the rows come back as text,
         columns named by the statement's fields (``toolkit.salesforce.bulk`` types them).
         """
-        if not isinstance(soql, Soql):
+        if not isinstance(soql, Soql) or isinstance(soql, AnalystSoql):
             raise InputError("The toolkit runs only SOQL rendered from templates.json (a Soql).")
         with self._lock:
             self.statements.append(soql)
@@ -256,7 +284,7 @@ class SalesforceGateway:
                 on_page(len(page))
             locator = result.get("locator") or ""
             if not locator:
-                return rows
+                return cast(list[dict[str, str]], mask_records(rows, object_name)) if self.mask_personal_data else rows
 
     def query_many(self, statements: Sequence[Soql]) -> list[list[Record]]:
         """Several statements, concurrently when the gateway has an executor; results in the same order."""
@@ -299,5 +327,13 @@ class SalesforceGateway:
 
 
 def as_gateway(source: SalesforceClient | SalesforceGateway) -> SalesforceGateway:
-    """``source`` itself when it is a gateway, else a gateway (no budget cap) over the client."""
-    return source if isinstance(source, SalesforceGateway) else SalesforceGateway(source)
+    """``source`` itself when it is a gateway; a session's gateway (its retries, and its masking of personal data)
+    when it is a session; else a gateway (no budget cap, personal data masked) over the client."""
+    if isinstance(source, SalesforceGateway):
+        return source
+    of_session = getattr(source, "salesforce_gateway", None)
+    if callable(of_session):  # a toolkit Session (not imported here: the session layer sits above this one)
+        gateway = of_session()
+        if isinstance(gateway, SalesforceGateway):
+            return gateway
+    return SalesforceGateway(source)

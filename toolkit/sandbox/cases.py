@@ -402,19 +402,24 @@ def load_case(sandbox: Sandbox, case: str | os.PathLike[str] | dict[str, Any]) -
 
     Everything is checked before the sandbox is touched: a refused case leaves it as it was.
     """
+    from toolkit.sandbox.org.schema import CURRENCY_CODES
+    from toolkit.sandbox.org.settings import parse_settings
     from toolkit.sandbox.stripe.casefile import check_objects
 
     data = read_case(case)
     now = case_now(data)
     salesforce = data.get("salesforce") or {}
-    unknown = sorted(set(salesforce) - {"records"})
+    unknown = sorted(set(salesforce) - {"records", "user", "currency_types"})
     if unknown:
-        raise CaseFileError(f"salesforce has unknown key {shown(unknown[0])}; only 'records' is allowed.")
+        raise CaseFileError(f"salesforce has unknown key {shown(unknown[0])}; only 'records', 'user' and "
+                            "'currency_types' are allowed.")
+    settings = parse_settings(salesforce.get("user"), salesforce.get("currency_types"), codes=CURRENCY_CODES)
     records = salesforce.get("records")
     records = {} if records is None else records
     if not isinstance(records, dict):
         raise CaseFileError(f"salesforce.records is {kind_of(records)}; it must map object API names to lists of "
                             "records.")
+    _check_record_currencies(records, settings)
     stripe_part = data.get("stripe") or {}
     unknown = sorted(set(stripe_part) - {"livemode", "objects"})
     if unknown:
@@ -428,8 +433,23 @@ def load_case(sandbox: Sandbox, case: str | os.PathLike[str] | dict[str, Any]) -
         raise CaseFileError(f"stripe.livemode is {kind_of(livemode)}; it must be true or false.")
     checked = check_objects(objects, livemode=livemode)  # pure: the Stripe half, checked first
     sandbox.org.load_records(records)  # checks every record before it replaces the org's
+    sandbox.org.settings = settings
     sandbox.clock.set(now)
     sandbox.stripe.load_checked(checked, livemode=livemode)
+
+
+def _check_record_currencies(records: dict[str, Any], settings: Any) -> None:
+    """In a multi-currency case, every record's CurrencyIsoCode must have a rate in ``salesforce.currency_types``."""
+    currencies = settings.currencies
+    if currencies is None:
+        return
+    known = currencies.codes()
+    for object_name, items in records.items():
+        for index, record in enumerate(items if isinstance(items, list) else []):
+            code = record.get("CurrencyIsoCode") if isinstance(record, dict) else None
+            if isinstance(code, str) and code not in known:
+                raise CaseFileError(f"{object_name} record #{index} has CurrencyIsoCode {code}, which "
+                                    "salesforce.currency_types gives no rate for; add a CurrencyType row for it.")
 
 
 def dump_case(sandbox: Sandbox, *, title: str, description: str | None = None) -> dict[str, Any]:
@@ -438,6 +458,6 @@ def dump_case(sandbox: Sandbox, *, title: str, description: str | None = None) -
     if description:
         data["description"] = description
     data["now"] = sandbox.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
-    data["salesforce"] = {"records": sandbox.org.dump_records()}
+    data["salesforce"] = {**sandbox.org.settings.to_case(), "records": sandbox.org.dump_records()}
     data["stripe"] = {"livemode": sandbox.stripe.livemode, "objects": sandbox.stripe.dump_objects()}
     return data

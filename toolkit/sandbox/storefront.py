@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from toolkit.core.money import normalize_currency, to_minor
 from toolkit.sandbox.org_writer import OrgWriter, RecordWriter, sf_amount, sf_datetime
+from toolkit.sandbox.people import shopper_for
 
 if TYPE_CHECKING:
     from toolkit.sandbox.sandbox import Sandbox
@@ -72,10 +73,12 @@ class Storefront:
 
     def place_order(self, order_number: str, amount: Decimal, currency: str, *,
                     capture: Literal["manual", "automatic"] = "manual", metadata: bool = True,
-                    shopper_name: str = "Sam Shopper", shopper_email: str = "shopper@example.com",
+                    shopper_name: str | None = None, shopper_email: str | None = None,
                     card: str = "pm_card_visa", oms_reference: bool = True) -> PlacedOrder:
         """Checkout: PaymentIntent at Stripe, then the order in OMS. ``amount`` is in major units.
 
+        The shopper (name, email, phone, billing and shipping address) is made up from the order number
+        (:func:`toolkit.sandbox.people.shopper_for`); ``shopper_name`` / ``shopper_email`` replace theirs.
         ``oms_reference=False`` plays an integration that dropped the Stripe id (no ``pi_``/``txn_`` in OMS).
         """
         if order_number in self.orders:
@@ -83,21 +86,26 @@ class Storefront:
         if capture not in ("manual", "automatic"):
             raise ValueError("capture must be 'manual' or 'automatic'")
         currency = normalize_currency(currency)
+        shopper = shopper_for(order_number, currency)
+        shopper_name = shopper_name or shopper.name
+        shopper_email = shopper_email or shopper.email
+        billing, shipping = shopper.billing, shopper.shipping
         stripe = self.sandbox.stripe
         meta = {"order_id": order_number, "site_id": SITE_ID} if metadata else {}
         request = {"id": stripe.app.new_request_id(), "idempotency_key": None}
         pi = stripe.create_payment_intent(
             amount=to_minor(amount, currency), currency=currency.lower(), capture_method=capture, metadata=meta,
             confirm=True, payment_method=card, request=request, description=f"Order {order_number}",
-            billing_details={"name": shopper_name, "email": shopper_email, "phone": None,
-                             "address": {"city": None, "country": None, "line1": None, "line2": None,
-                                         "postal_code": None, "state": None}})
+            billing_details={**shopper.billing_details(), "name": shopper_name, "email": shopper_email})
         charge = stripe.get(pi["latest_charge"]) or {}
         card_details = (charge.get("payment_method_details") or {}).get("card") or {}
         now = sf_datetime(self.sandbox.clock.now())
         w = self.writer
-        account_id = w.create("Account", {"Name": shopper_name, "PersonEmail": shopper_email,
-                                          "CurrencyIsoCode": currency})
+        account_id = w.create("Account", {
+            "Name": shopper_name, "PersonEmail": shopper_email, "Phone": shopper.phone,
+            "ShippingStreet": shipping.street, "ShippingCity": shipping.city, "ShippingState": shipping.state,
+            "ShippingPostalCode": shipping.postal_code, "ShippingCountry": shipping.country,
+            "CurrencyIsoCode": currency})
         method_id = w.create("CardPaymentMethod", {
             "CardHolderName": shopper_name, "CardLastFour": str(card_details.get("last4") or "4242"),
             "CardType": str(card_details.get("brand") or "visa").title(), "CardCategory": "CreditCard",
@@ -107,7 +115,10 @@ class Storefront:
         summary_id = w.create("OrderSummary", {
             "OrderNumber": order_number, "Status": "Waiting to Fulfill", "OrderedDate": now,
             "GrandTotalAmount": total, "TotalAmount": total, "CurrencyIsoCode": currency, "AccountId": account_id,
-            "ExternalReferenceIdentifier": order_number, "BillingEmailAddress": shopper_email})
+            "ExternalReferenceIdentifier": order_number, "BillingEmailAddress": shopper_email,
+            "BillingPhoneNumber": shopper.phone, "BillingStreet": billing.street, "BillingCity": billing.city,
+            "BillingState": billing.state, "BillingPostalCode": billing.postal_code,
+            "BillingCountry": billing.country})
         brand = str(card_details.get("brand") or "visa")
         ops_id = w.create("OrderPaymentSummary", {
             "OrderSummaryId": summary_id, "Method": f"{brand.title()} - {card_details.get('last4') or '4242'}",

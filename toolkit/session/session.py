@@ -26,6 +26,7 @@ from toolkit.core.budget import RequestBudget
 from toolkit.core.clock import Clock
 from toolkit.core.pacing import Pacer
 from toolkit.core.retry import RetryPolicy
+from toolkit.core.text import redact
 from toolkit.salesforce.gateway import SalesforceGateway
 from toolkit.salesforce.record_chain import chain_schema
 from toolkit.salesforce.schema import SchemaCache
@@ -34,11 +35,13 @@ from toolkit.stripe.gateway import StripeGateway
 if TYPE_CHECKING:
     from toolkit.actions.guided import ActionResult, GuidedAction
     from toolkit.core.progress import Progress
+    from toolkit.investigate.capture import CaseCapture
     from toolkit.investigate.diagnose import Diagnosis
     from toolkit.investigate.expiring import ExpiringAuthorizations
     from toolkit.investigate.reconcile import Reconciliation
     from toolkit.investigate.trace import Trace
     from toolkit.sandbox import Sandbox
+    from toolkit.session.identity import Identity
 
 __all__ = ["DataSource", "Session", "default_data_dir"]
 
@@ -103,6 +106,9 @@ class Session:
     reauthenticate: Callable[[], None] | None = field(default=None, repr=False)
     dotenv_path: Path | None = None
     allow_writes: bool = False
+    mask_personal_data: bool = True
+    credentials: str | None = None  # where the live credentials came from, for the banner (never the secrets)
+    _identity: Identity | None = field(default=None, init=False, repr=False)
     _schema: SchemaCache | None = field(default=None, init=False, repr=False)
     _data_dir: Path | None = field(default=None, init=False, repr=False)
     _journal: Journal | None = field(default=None, init=False, repr=False)
@@ -114,12 +120,37 @@ class Session:
         return f"Session(mode={self.mode!r}, source={self.source!r}, now={self.clock.now().isoformat()!r})"
 
     @property
+    def identity(self) -> Identity:
+        """The org and the Stripe account this session talks to (:mod:`toolkit.session.identity`), read on first use
+        (one Salesforce and one Stripe request; :func:`~toolkit.connect` reads them at once against live systems)."""
+        from toolkit.session.identity import read_identity
+
+        with self._lock:
+            if self._identity is not None:
+                return self._identity
+        identity = read_identity(self, strict=False)
+        with self._lock:
+            if self._identity is None:
+                self._identity = identity
+            return self._identity
+
+    @property
     def banner(self) -> str:
-        """One line naming the data this session reads (and the ``.env`` file it took settings from)."""
+        """One line: the data this session reads, the org (instance, sandbox or production) and the Stripe account
+        and mode it is connected to, whether writes are armed and personal data masked, and where the settings came
+        from. Never a secret."""
         label = self.data_source.label if self.data_source is not None else self.source
-        settings = f"; settings from {self.dotenv_path}" if self.dotenv_path is not None else ""
-        writes = "; writes ARMED (guided actions can move money)" if self.allow_writes else ""
-        return f"Data: {label}{settings}{writes}."
+        identity = self.identity
+        parts = [f"Data: {label}.", f"Salesforce: {identity.salesforce_text()}.",
+                 f"Stripe: {identity.stripe_text(self.stripe_livemode)}.",
+                 "Writes ARMED: guided actions can move money." if self.allow_writes else
+                 "Writes off: guided actions are dry runs.",
+                 "Personal data masked." if self.mask_personal_data else "Personal data SHOWN (masking is off)."]
+        if self.credentials:
+            parts.append(f"Credentials: {self.credentials}.")
+        if self.dotenv_path is not None:
+            parts.append(f"Settings from {self.dotenv_path}.")
+        return redact(" ".join(parts))
 
     def _repr_html_(self) -> str:
         from html import escape
@@ -132,12 +163,12 @@ class Session:
                            executor: Executor | None = None) -> SalesforceGateway:
         """A Salesforce gateway for one operation (its own budget and accounting)."""
         return SalesforceGateway(self.sf, budget=budget, executor=executor, retry=self.retry,
-                                 reauthenticate=self.reauthenticate)
+                                 reauthenticate=self.reauthenticate, mask_personal_data=self.mask_personal_data)
 
     def stripe_gateway(self, budget: RequestBudget | None = None, *, pacer: Pacer | None = None) -> StripeGateway:
         """A Stripe gateway for one operation (its own budget and accounting; ``pacer``: under Stripe's rate limit)."""
         return StripeGateway(self.stripe, budget=budget, key_livemode=self.stripe_livemode, retry=self.retry,
-                             pacer=pacer)
+                             pacer=pacer, mask_personal_data=self.mask_personal_data)
 
     @property
     def pool(self) -> ThreadPoolExecutor:
@@ -219,6 +250,24 @@ class Session:
         from toolkit.investigate.trace import trace
 
         return trace(self, subject)
+
+    def capture(self, subject: Any) -> CaseCapture:
+        """Trace ``subject`` and capture the records and objects it touched, personal data masked, as a case file
+        (:func:`toolkit.investigate.capture.capture`; ``.save(path)`` writes it). The sandbox checks that it can
+        replay it: ``replay_problem`` says why not, when it cannot."""
+        import copy
+        from dataclasses import replace
+
+        from toolkit.errors import CaseFileError
+        from toolkit.investigate.capture import capture
+        from toolkit.sandbox import Sandbox
+
+        captured = capture(self, subject)
+        try:
+            Sandbox().load_case(copy.deepcopy(captured.case))
+        except CaseFileError as exc:
+            return replace(captured, replay_problem=str(exc))
+        return captured
 
     def diagnose(self, since: datetime | str | None = None, until: datetime | str | None = None, *,
                  progress: Progress | None = None) -> Diagnosis:

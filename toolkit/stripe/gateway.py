@@ -8,7 +8,8 @@ for one operation:
   :class:`~toolkit.core.retry.RetryPolicy`, the only retries: the client's own are switched off by ``connect()``,
   so a plain 429 is retried too (the library never retries it);
 - the conversion of every answer to plain dicts (``StripeObject.to_dict()``, recursively), so nothing past
-  this module ever holds a StripeObject;
+  this module ever holds a StripeObject, with personal data masked unless the session says otherwise
+  (:mod:`toolkit.core.privacy`: names, emails, phones and street addresses of ``billing_details``...);
 - the translation of the library's errors into the toolkit's, each naming Stripe, what was being read,
   Stripe's request id and what to try (:func:`stripe_error`): ``resource_missing`` becomes
   :class:`StripeObjectMissing` (a :class:`~toolkit.errors.NotFoundError` that says whether the object exists
@@ -30,6 +31,7 @@ import stripe
 from toolkit.analysis.evidence import MissingObject
 from toolkit.core.budget import RequestBudget
 from toolkit.core.pacing import Pacer
+from toolkit.core.privacy import mask_stripe
 from toolkit.core.retry import RetryPolicy
 from toolkit.core.text import redact_secrets
 from toolkit.errors import (
@@ -153,8 +155,9 @@ class StripeGateway:
 
     def __init__(self, client: stripe.StripeClient, *, budget: RequestBudget | None = None,
                  key_livemode: bool | None = None, retry: RetryPolicy | None = None,
-                 pacer: Pacer | None = None) -> None:
+                 pacer: Pacer | None = None, mask_personal_data: bool = True) -> None:
         self.client = client
+        self.mask_personal_data = mask_personal_data  # every answer's personal data masked (toolkit.core.privacy)
         self.budget = budget if budget is not None else RequestBudget(SYSTEM)
         self.key_livemode = key_livemode
         self.retry = retry if retry is not None else RetryPolicy()
@@ -172,7 +175,7 @@ class StripeGateway:
             if self.pacer is not None:
                 self.pacer.acquire()
             try:
-                return plain(request(*args, **kwargs))
+                answer = plain(request(*args, **kwargs))
             except stripe.StripeError as exc:
                 if attempt < self.retry.attempts and _retryable(exc):
                     attempt += 1
@@ -180,6 +183,7 @@ class StripeGateway:
                     self.retry.wait(attempt)
                     continue
                 raise stripe_error(exc, what, subject, self.key_livemode) from exc
+            return mask_stripe(answer) if self.mask_personal_data else answer
 
     # --- objects ----------------------------------------------------------------------------------------
     def retrieve_payment_intent(self, pi_id: str) -> Record:

@@ -216,7 +216,7 @@ def test_many_decimal_amounts_compare_exactly(sf):
     ("SELECT Id FROM Payment OFFSET 2001", "NUMBER_OUTSIDE_VALID_RANGE", "Maximum SOQL offset allowed is 2000"),
     ("SELECT Id FROM Payment OFFSET 1 LIMIT 2", "MALFORMED_QUERY", "unexpected token: 'LIMIT'"),
     ("SELECT COUNT() FROM Payment GROUP BY Status", "MALFORMED_QUERY", "COUNT()"),
-    ("SELECT convertCurrency(Amount) FROM Payment", "MALFORMED_QUERY", "unexpected token: 'convertCurrency'"),
+    ("SELECT convertCurrency(Amount) FROM Payment", "MALFORMED_QUERY", "multiple currencies enabled"),
     ("SELECT Id FROM Payment WHERE Amount = '10'", "INVALID_FIELD", "must be of type double"),
     ("SELECT Id FROM Payment WHERE CreatedDate = 2026-11-03", "INVALID_FIELD", "must be of type dateTime"),
     ("SELECT Id FROM Payment WHERE Nope = 'x'", "INVALID_FIELD", "No such column 'Nope' on entity 'Payment'. If you "

@@ -17,7 +17,7 @@ def test_describe_global_lists_every_object_with_its_key_prefix(sf: simple_sales
     assert set(by_name) == set(SCHEMA)
     expected = {"Account": "001", "OrderSummary": "1Os", "OrderPaymentSummary": "0bM", "PaymentAuthorization": "0Xc",
                 "Payment": "0a6", "Refund": "0a7", "RefundLinePayment": "0a8", "PaymentGatewayLog": "0Xt",
-                "PaymentGateway": "0b0", "CardPaymentMethod": "03O"}
+                "PaymentGateway": "0b0", "CardPaymentMethod": "03O", "Organization": "00D"}
     assert {name: o["keyPrefix"] for name, o in by_name.items()} == expected
     payment = by_name["Payment"]
     assert payment["label"] == "Payment" and payment["labelPlural"] == "Payments"

@@ -1,4 +1,4 @@
-"""The Stripe half of case files: round trip, invariants refused with messages, fixture key sets, scale.
+"""The Stripe half of case files: round trip, invariants refused with messages, key sets from the schemas, scale.
 
 Loading speed is a benchmark, not a test: ``python benchmarks/bench_sandbox.py``.
 """
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import stripe
+from stripe_openapi import CONDITIONAL, derive_key_sets, property_validator, schemas, validator, violations
 
 from toolkit.errors import CaseFileError
 from toolkit.sandbox import Sandbox
@@ -21,6 +22,7 @@ CH_ID = "ch_3QnysWH7Oztf1TICzFD2Ou3q"
 RE_ID = "re_3Q6wlMpLvBjvj4IZUxRtRk2P"
 #: Stripe's published example objects (stripe/openapi, MIT licence): see tests/data/stripe/README.md.
 FIXTURES = Path(__file__).resolve().parents[2] / "data" / "stripe" / "stripe-openapi-fixtures3.json"
+SCHEMA_KEYS = Path(__file__).resolve().parents[3] / "toolkit" / "sandbox" / "stripe" / "schema_keys.json"
 
 
 def _objects(case):
@@ -29,9 +31,13 @@ def _objects(case):
 
 def test_load_then_dump_gives_back_the_case(expired_case):
     box = Sandbox.from_case(expired_case)
-    assert box.stripe.dump_objects() == expired_case["stripe"]["objects"]
+    dumped = box.stripe.dump_objects()
+    assert [o["id"] for o in dumped] == [o["id"] for o in expired_case["stripe"]["objects"]]
+    by_id = {o["id"]: o for o in dumped}
+    for given in expired_case["stripe"]["objects"]:  # every value given comes back; omitted keys come back neutral
+        assert {key: value for key, value in by_id[given["id"]].items() if key in given} == given
     again = Sandbox.from_case(box.to_case())
-    assert again.stripe.dump_objects() == expired_case["stripe"]["objects"]
+    assert again.stripe.dump_objects() == dumped
 
 
 def test_loaded_case_is_served_over_http(expired_case):
@@ -55,7 +61,8 @@ def test_missing_keys_are_filled_with_neutral_values(expired_case):
         del charge[key]
     box = Sandbox.from_case(expired_case)
     loaded = box.stripe.get(CH_ID)
-    assert loaded["receipt_url"] is None and loaded["fraud_details"] == {} and loaded["shipping"] == {}
+    # the schemas make all three nullable: null is their neutral value
+    assert loaded["receipt_url"] is None and loaded["fraud_details"] is None and loaded["shipping"] is None
 
 
 def _refuse(case, *needles):
@@ -117,21 +124,54 @@ def test_refuses_currency_mismatch_and_livemode_mismatch(expired_case):
     _refuse(case, PI_ID, "livemode")
 
 
-def test_fixture_key_sets_match_the_fixtures_and_every_response(box, client, auto_pi):
+def test_key_sets_are_derived_from_stripes_schemas():
+    """The keys the sandbox fills in come from the schemas (``tools/stripe_key_sets.py`` writes the file), and every
+    neutral value is valid where it stands."""
+    shipped = json.loads(SCHEMA_KEYS.read_text(encoding="utf-8"))
+    derived = derive_key_sets()
+    for part in ("keys", "types", "required"):
+        assert shipped[part] == derived[part], part
     sets = key_sets()
-    resources = json.loads(FIXTURES.read_text(encoding="utf-8"))["resources"]
-    assert sets, "no key sets"
     for kind, keys in sets.items():
-        assert list(keys) == list(resources[kind]), kind
-        assert all(value in (None, False, {}, []) for value in keys.values()), kind
+        assert list(keys) == list(derived["keys"][kind]), kind
+        assert list(keys)[:2] == ["id", "object"], kind
+        assert "source" not in keys or kind == "balance_transaction", kind  # retired on PaymentIntents and charges
+        for key, neutral in keys.items():
+            if key in derived["required"][kind]:
+                continue
+            assert violations(property_validator(kind, key), neutral) == [], (kind, key, neutral)
+
+
+def test_stripes_published_examples_pass_the_key_sets():
+    """Stripe's example objects (fixtures) carry the key sets' keys, the conditional ones, and ``source``, a key the
+    current schemas no longer have: the schemas are the authority on keys, and without ``source`` every example
+    validates against them."""
+    resources = json.loads(FIXTURES.read_text(encoding="utf-8"))["resources"]
+    for kind, keys in key_sets().items():
+        example = dict(resources[kind])
+        retired = set(example) - set(schemas()[kind]["properties"])
+        assert retired == ({"source"} if kind in ("payment_intent", "charge") else set()), kind
+        assert set(example) - retired <= set(keys) | set(CONDITIONAL[kind]), kind
+        for key in retired:
+            del example[key]
+        assert violations(validator(kind), example) == [], kind
+
+
+def test_every_response_carries_the_key_set(box, client, auto_pi):
+    sets = key_sets()
     pi = auto_pi(amount=5000)
     refund = client.v1.refunds.create(params={"payment_intent": pi.id, "amount": 100})
     charge = client.v1.charges.retrieve(pi.latest_charge)
     txn = client.v1.balance_transactions.retrieve(charge.balance_transaction)
     event = client.v1.events.list(params={"limit": 1}).data[0]
-    for obj in (client.v1.payment_intents.retrieve(pi.id), charge, refund, txn, event):
-        missing = set(sets[obj.object]) - set(obj.to_dict())
+    other = auto_pi(amount=7000)
+    box.stripe.dispute_charge(other.latest_charge)
+    dispute = client.v1.disputes.list(params={"charge": other.latest_charge}).data[0]
+    for obj in (client.v1.payment_intents.retrieve(pi.id), charge, refund, txn, event, dispute):
+        served = obj.to_dict()
+        missing = set(sets[obj.object]) - set(served)
         assert not missing, (obj.object, missing)
+        assert violations(validator(obj.object), served) == [], obj.object
 
 
 def test_a_world_rebuilds_identically():

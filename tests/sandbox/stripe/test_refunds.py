@@ -43,13 +43,15 @@ def test_refund_of_fully_refunded_charge(client, auto_pi):
 
 def test_refund_of_disputed_charge(client, auto_pi, box):
     pi = auto_pi(amount=5000)
-    charge = box.stripe.dispute_charge(pi.latest_charge)
-    assert charge["disputed"] is True
-    (event,) = client.v1.events.list(params={"type": "charge.dispute.*"}).data
-    assert event.type == "charge.dispute.created" and event.data.object.charge == pi.latest_charge
+    dispute = box.stripe.dispute_charge(pi.latest_charge)
+    assert box.stripe.get(pi.latest_charge)["disputed"] is True and dispute["is_charge_refundable"] is False
+    events = client.v1.events.list(params={"type": "charge.dispute.*"}).data
+    assert sorted(e.type for e in events) == ["charge.dispute.created", "charge.dispute.funds_withdrawn"]
+    assert all(e.data.object.charge == pi.latest_charge for e in events)
     with pytest.raises(stripe.InvalidRequestError) as info:
         client.v1.refunds.create(params={"payment_intent": pi.id})
-    assert info.value.error.code == "charge_disputed"
+    assert info.value.error.code == "charge_disputed" and info.value.http_status == 400
+    assert info.value.error.message == f"Charge {pi.latest_charge} has been charged back; cannot issue a refund."
 
 
 def test_refund_of_uncaptured_payment_intent_is_refused(client, manual_pi):

@@ -329,7 +329,7 @@ class OrgApp:
             raise ApiError(400, "MALFORMED_QUERY", "A query string has to be specified")
         try:
             result = execute(soql, self.org.store, now=self.org.clock.now(), api_version=info.api_version,
-                             include_deleted=include_deleted)
+                             include_deleted=include_deleted, settings=self.org.settings)
         except SoqlError as exc:
             raise ApiError(exc.status, exc.error_code, exc.message) from None
         if result.aggregate and len(result.records) > DEFAULT_BATCH:

@@ -99,7 +99,7 @@ class BulkQueries:
             query = parse(soql)
             _refuse_unsupported(query)
             result = execute(soql, self.org.store, now=self.org.clock.now(), api_version=info.api_version,
-                             include_deleted=operation == "queryAll")
+                             include_deleted=operation == "queryAll", settings=self.org.settings)
         except SoqlError as exc:
             raise ApiError(exc.status, exc.error_code, exc.message) from None
         columns = _columns(query)
@@ -177,6 +177,8 @@ def _refuse_unsupported(query: Any) -> None:
     if any(isinstance(item, n.SelectFunction) for item in query.select):
         raise ApiError(400, "INVALIDJOB", "Functions in the SELECT clause are not supported in Bulk API 2.0 query "
                                           "jobs")
+    if any(isinstance(item, n.SelectTypeof) for item in query.select):
+        raise ApiError(400, "INVALIDJOB", "TYPEOF is not supported in Bulk API 2.0 query jobs")
 
 
 def _columns(query: Any) -> list[tuple[str, ...]]:

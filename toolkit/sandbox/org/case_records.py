@@ -25,7 +25,7 @@ from toolkit.errors import CaseFileError
 from toolkit.sandbox.cases import kind_of, shown
 from toolkit.sandbox.org.records import FieldProblem, coerce_value, to_json_value
 from toolkit.sandbox.org.rollups import compute_rollups
-from toolkit.sandbox.org.schema import SCHEMA, Field, SObject
+from toolkit.sandbox.org.schema import CASE_OBJECTS, SCHEMA, Field, SObject
 from toolkit.sandbox.org.store import OrgStore
 
 __all__ = ["PLACEHOLDER_FIELDS", "CaseRecords", "LoadedRecords"]
@@ -72,15 +72,15 @@ class CaseRecords:
         records = self.records
         if not isinstance(records, dict):
             raise CaseFileError("salesforce.records must map object API names to lists of records.")
-        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in SCHEMA}
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in CASE_OBJECTS}
         owner: dict[str, str] = {}  # Id -> object
         for object_name, items in records.items():
-            obj = SCHEMA.get(object_name) if isinstance(object_name, str) else None
+            obj = CASE_OBJECTS.get(object_name) if isinstance(object_name, str) else None
             if obj is None:
-                hint = next((n for n in SCHEMA if n.lower() == str(object_name).lower()), None)
+                hint = next((n for n in CASE_OBJECTS if n.lower() == str(object_name).lower()), None)
                 raise CaseFileError(
                     f"salesforce.records has unknown object {shown(object_name)}; "
-                    + (f"did you mean {hint!r}?" if hint else f"the sandbox org holds {', '.join(SCHEMA)}."))
+                    + (f"did you mean {hint!r}?" if hint else f"the sandbox org holds {', '.join(CASE_OBJECTS)}."))
             if not isinstance(items, list):
                 raise CaseFileError(f"salesforce.records.{object_name} is {kind_of(items)}; it must be a list of "
                                     "records.")
@@ -189,7 +189,7 @@ class CaseRecords:
     def dump(store: OrgStore, placeholders: set[str]) -> dict[str, list[dict[str, Any]]]:
         """Every stored record in case-file shape: schema object order, insertion order, no None values."""
         out: dict[str, list[dict[str, Any]]] = {}
-        for obj in SCHEMA.values():
+        for obj in CASE_OBJECTS.values():
             ordered = [f for f in obj.fields.values() if f.name not in ("Id", *_SYSTEM_TAIL)]
             ordered += [obj.fields[name] for name in _SYSTEM_TAIL]
             records = []

@@ -75,7 +75,7 @@ def _picklist_values(fld: Field) -> list[dict[str, Any]]:
 
 def _field(obj: SObject, fld: Field) -> dict[str, Any]:
     numeric = fld.type in ("currency", "double")
-    text_like = fld.type in ("string", "textarea", "picklist", "email", "id", "reference")
+    text_like = fld.type in ("string", "textarea", "picklist", "email", "phone", "id", "reference")
     system = fld.name in ("Id", "IsDeleted", "CreatedDate", "LastModifiedDate", "SystemModstamp")
     return {
         "aggregatable": fld.type != "textarea",

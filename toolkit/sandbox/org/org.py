@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from toolkit.core.clock import Clock
@@ -20,7 +20,8 @@ from toolkit.sandbox.org.app import ApiError, Handler, OrgApp, base62, not_found
 from toolkit.sandbox.org.case_records import CaseRecords
 from toolkit.sandbox.org.records import FieldProblem, coerce_value
 from toolkit.sandbox.org.rollups import compute_rollups
-from toolkit.sandbox.org.schema import SCHEMA, Field, SObject, get_object
+from toolkit.sandbox.org.schema import SCHEMA, SINGLETONS, Field, SObject, get_object
+from toolkit.sandbox.org.settings import OrgSettings
 from toolkit.sandbox.org.store import OrgStore
 from toolkit.sandbox.transport import FaultPlan, RequestLog
 
@@ -39,6 +40,11 @@ AUTO_NUMBER_FORMATS: dict[str, tuple[str, int]] = {
 DEFAULT_CURRENCY = "USD"
 _SYSTEM_FIELDS = ("Id", "IsDeleted", "CreatedDate", "LastModifiedDate", "SystemModstamp")
 _ROLLUP_SOURCES = ("OrderPaymentSummary", "PaymentAuthorization", "Payment", "Refund", "RefundLinePayment")
+#: The org's own Organization record (``SELECT ... FROM Organization``): a sandbox org, named as such.
+ORGANIZATION_ID = to_18("00DSB0000000001")
+ORGANIZATION = {"Name": "OMS Toolkit Sandbox", "IsSandbox": True, "InstanceName": "SB0",
+                "OrganizationType": "Enterprise Edition"}
+_ORGANIZATION_CREATED = datetime(2020, 1, 1, tzinfo=UTC)
 
 
 class Org:
@@ -59,9 +65,13 @@ class Org:
         self.usage = 0
         self.limit = limit
         self.placeholders: set[str] = set()
+        #: The querying user's time zone and currency, and the org's currencies (``org/settings.py``; a case file's
+        #: ``salesforce.user`` and ``salesforce.currency_types``).
+        self.settings = OrgSettings()
         self._id_counters: dict[str, int] = {}
         self._auto_numbers: dict[str, int] = {}
         self.app = OrgApp(self)
+        self._insert_organization()
         from toolkit.sandbox.org.bulk import BulkQueries
 
         self.bulk = BulkQueries(self)  # Bulk API 2.0 query jobs (jobs/query...)
@@ -69,6 +79,13 @@ class Org:
     def __repr__(self) -> str:
         counts = {name: self.store.count(name) for name in SCHEMA if self.store.count(name)}
         return f"Org(api_version={self.api_version!r}, records={counts}, usage={self.usage}/{self.limit})"
+
+    def _insert_organization(self) -> None:
+        """The org's one Organization record (read-only; kept out of case files)."""
+        created = _ORGANIZATION_CREATED
+        self.store.insert("Organization", {**dict.fromkeys(SCHEMA["Organization"].fields), **ORGANIZATION,
+                                           "Id": ORGANIZATION_ID, "IsDeleted": False, "CreatedDate": created,
+                                           "LastModifiedDate": created, "SystemModstamp": created})
 
     # --- API accounting and faults ---------------------------------------------------------------
     def count_request(self) -> None:
@@ -272,6 +289,7 @@ class Org:
         loaded = CaseRecords(records).parse()
         with self.lock:
             self.store.clear()
+            self._insert_organization()
             self.app.cursors.clear()
             self._id_counters.clear()
             self._auto_numbers.clear()
@@ -306,6 +324,9 @@ def _api_object(object_name: str) -> SObject:
     obj = get_object(object_name)
     if obj is None:
         raise not_found()
+    if obj.name in SINGLETONS:  # Salesforce's answer to a write on the Organization
+        raise ApiError(400, "INVALID_TYPE_FOR_OPERATION", f"entity type cannot be inserted, updated or deleted: "
+                                                          f"{obj.name}")
     return obj
 
 

@@ -37,7 +37,7 @@ __all__ = [
 _DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TEXT_TYPES = ("string", "textarea", "email", "picklist")
+_TEXT_TYPES = ("string", "textarea", "email", "phone", "picklist")
 
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-__all__ = ["CURRENCY_CODES", "SCHEMA", "ChildRelationship", "Field", "SObject", "get_object"]
+__all__ = ["CASE_OBJECTS", "CURRENCY_CODES", "SCHEMA", "SINGLETONS", "ChildRelationship", "Field", "SObject",
+           "get_object"]
 
 #: ISO codes the sandbox org has enabled (a multi-currency org's restricted CurrencyIsoCode picklist).
 CURRENCY_CODES = (
@@ -154,6 +155,12 @@ _OBJECTS: list[SObject] = [
     _object("Account", "001", "Account", "Accounts", "Name", [
         _f("Name", "string", nillable=False, length=255),
         _f("PersonEmail", "email", length=80),
+        _f("Phone", "phone", length=40, label="Account Phone"),
+        _f("ShippingStreet", "textarea", length=255),
+        _f("ShippingCity", "string", length=40),
+        _f("ShippingState", "string", length=80),
+        _f("ShippingPostalCode", "string", length=20),
+        _f("ShippingCountry", "string", length=80),
         _currency(),
     ]),
     _object("PaymentGateway", "0b0", "Payment Gateway", "Payment Gateways", "PaymentGatewayName", [
@@ -189,6 +196,12 @@ _OBJECTS: list[SObject] = [
         _f("OriginalOrderId", "string", length=18, label="Original Order ID"),
         _f("ExternalReferenceIdentifier", "string", length=255),
         _f("BillingEmailAddress", "email", length=80),
+        _f("BillingPhoneNumber", "phone", length=40),
+        _f("BillingStreet", "textarea", length=255),
+        _f("BillingCity", "string", length=40),
+        _f("BillingState", "string", length=80),
+        _f("BillingPostalCode", "string", length=20),
+        _f("BillingCountry", "string", length=80),
     ]),
     _object("OrderPaymentSummary", "0bM", "Order Payment Summary", "Order Payment Summaries",
             "OrderPaymentSummaryNumber", [
@@ -303,6 +316,15 @@ _OBJECTS: list[SObject] = [
         _f("Request", "textarea", length=131072, filterable=False),
         _f("Response", "textarea", length=131072, filterable=False),
     ]),
+    # The org itself (one read-only record, as every org has): which org the toolkit is connected to.
+    _object("Organization", "00D", "Organization", "Organizations", "Name", [
+        _ro("Name", "string", length=80),
+        _ro("IsSandbox", "boolean"),
+        _ro("InstanceName", "string", length=5),
+        _pick("OrganizationType", "Base Edition", "Developer Edition", "Enterprise Edition", "Personal Edition",
+              "Professional Edition", "Team Edition", "Unlimited Edition", restricted=False, createable=False,
+              updateable=False),
+    ]),
 ]
 
 
@@ -339,6 +361,10 @@ def _with_children(objects: list[SObject]) -> dict[str, SObject]:
 #: Object API name -> SObject, in a stable order.
 SCHEMA: dict[str, SObject] = _with_children(_OBJECTS)
 _BY_LOWER = {name.lower(): obj for name, obj in SCHEMA.items()}
+#: Objects with exactly one read-only record that the org creates itself: not writable, not in case files.
+SINGLETONS = ("Organization",)
+#: The objects a case file may hold (``docs/case-file.md``): every object but the singletons.
+CASE_OBJECTS: dict[str, SObject] = {name: obj for name, obj in SCHEMA.items() if name not in SINGLETONS}
 
 
 def get_object(name: str) -> SObject | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
+from toolkit.sandbox.stripe.account_object import account_object
 from toolkit.sandbox.stripe.errors import StripeError, error_body
 from toolkit.sandbox.stripe.events import RETENTION_SECONDS, type_filter, type_matches
 from toolkit.sandbox.stripe.expand import apply_expand, parse_expand
@@ -207,6 +208,9 @@ class StripeApp:
             r("GET", "/v1/events", self.list_events, "events",
               {"type", "types", "created", "delivery_success", *_LIST}),
             r("GET", "/v1/events/{id}", self.retrieve("event"), "events"),
+            r("GET", "/v1/disputes", self.list_disputes, "disputes", {"charge", "payment_intent", "created", *_LIST}),
+            r("GET", "/v1/disputes/{id}", self.retrieve("dispute"), "disputes"),
+            r("GET", "/v1/account", self.retrieve_account, "account"),
         ]
 
     # --- handlers --------------------------------------------------------------------------------
@@ -215,6 +219,10 @@ class StripeApp:
             store = self.account.store
             return store.render(store.fetch(kind, match["id"]))
         return handler
+
+    def retrieve_account(self, params: dict[str, Any], request: dict[str, Any], match: re.Match[str]) -> Any:
+        """``GET /v1/account``: the account the key belongs to."""
+        return account_object()
 
     def create_payment_intent(self, params: dict[str, Any], request: dict[str, Any], match: re.Match[str]) -> Any:
         amount = as_int(params, "amount", required=True)
@@ -325,6 +333,12 @@ class StripeApp:
         return self._list("event", params, "/v1/events",
                           lambda o: o["created"] > oldest and type_matches(o["type"], patterns)
                           and delivered is not False)
+
+    def list_disputes(self, params: dict[str, Any], request: dict[str, Any], match: re.Match[str]) -> Any:
+        charge, pi = as_str(params, "charge"), as_str(params, "payment_intent")
+        return self._list("dispute", params, "/v1/disputes",
+                          lambda o: (charge is None or o.get("charge") == charge)
+                          and (pi is None or o.get("payment_intent") == pi))
 
     def search_payment_intents(self, params: dict[str, Any], request: dict[str, Any], match: re.Match[str]) -> Any:
         return self._search("payment_intent", params, "/v1/payment_intents/search")

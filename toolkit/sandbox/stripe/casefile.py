@@ -7,11 +7,12 @@ succeeded, pending or requires_action; ``amount_captured <= amount``; a PaymentI
 ``amount_received`` equals its charge's ``amount_captured``; currencies agree along a chain; ``livemode``
 agrees with the case's; typed fields hold their JSON type and range (integers >= 0 for amounts, Unix seconds
 from 0 to year 4000 for timestamps, ids, strings, booleans, objects, lists, metadata of strings), on event
-``data.object`` snapshots too (``_field_types``).
+``data.object`` snapshots too (``_field_types``); a dispute's charge is disputed and belongs to its PaymentIntent.
 
-Tolerance (documented choices): keys an object omits are filled with the fixture's neutral values, on
-event ``data.object`` snapshots too; keys the fixture lacks (fields of newer API versions) are kept,
-served and saved back, never refused; ``charge.refunds`` is always derived from the refunds. The file's
+Tolerance (documented choices): keys an object omits are filled with the neutral values of its key set (derived
+from Stripe's published schemas), on event ``data.object`` snapshots too; keys outside the key set (fields of newer
+API versions) are kept, served and saved back, never refused; ``charge.refunds`` is always derived from the refunds
+and ``dispute.balance_transactions`` from the balance transactions whose source is the dispute. The file's
 state stands at load: an uncaptured PaymentIntent already past its ``capture_before`` stays
 ``requires_capture`` (capture answers ``charge_expired_for_capture``) until the clock next moves, when it
 expires as Stripe's sweep would. A charge without ``capture_before`` expires 7 days after it was created.
@@ -25,19 +26,31 @@ from typing import Any
 
 from toolkit.errors import CaseFileError
 from toolkit.sandbox.cases import shown
-from toolkit.sandbox.stripe.objects import OBJECT_TYPES, capture_deadline, clone, fill_keys, key_sets
+from toolkit.sandbox.stripe.objects import (
+    OBJECT_TYPES,
+    capture_deadline,
+    clone,
+    fill_keys,
+    key_types,
+    required_keys,
+)
 from toolkit.sandbox.stripe.store import ObjectStore
 
 __all__ = ["check_objects", "dump_objects", "load_into"]
 
 _COUNTED = ("succeeded", "pending", "requires_action")
-_REQUIRED = {
+#: Required per type: these, and every key of the schemas without a neutral value (``required_keys``).
+_GIVEN = {
     "payment_intent": ("amount", "currency", "status", "created"),
     "charge": ("amount", "currency", "created", "amount_captured", "amount_refunded"),
     "refund": ("amount", "currency", "created", "charge", "status"),
     "balance_transaction": ("amount", "currency", "created", "type"),
     "event": ("type", "created", "data"),
+    "dispute": ("amount", "currency", "created", "charge", "status", "reason"),
 }
+_REQUIRED = {kind: tuple(dict.fromkeys([*given, *required_keys()[kind]])) for kind, given in _GIVEN.items()}
+#: Derived when served, never stored: a charge's refunds, a dispute's balance transactions.
+_DERIVED = {"charge": "refunds", "dispute": "balance_transactions"}
 _MODE_FIELD_TYPES = ("payment_intent", "charge", "event")
 #: Stripe timestamps are Unix seconds from the epoch to Salesforce's last valid date-time (4000-12-31).
 TIMESTAMP_MAX = 64_060_588_800
@@ -50,12 +63,13 @@ _STRINGS = ("status", "description", "capture_method", "confirmation_method", "c
             "setup_future_usage")
 _IDS = ("latest_charge", "payment_intent", "charge", "balance_transaction", "failure_balance_transaction",
         "payment_method", "customer")
+_EVIDENCE_TYPES = {"due_by": "timestamp", "has_evidence": "boolean", "past_due": "boolean", "submission_count": "count"}
 _COUNTS = ("amount", "amount_captured", "amount_refunded", "amount_received", "amount_capturable", "fee",
            "application_fee_amount", "pending_webhooks")
 #: What each typed field holds: ``count`` (integer >= 0), ``integer``, ``timestamp`` (Unix seconds), ``string``,
 #: ``currency``, ``id``, ``number``, ``metadata`` (object of strings), ``boolean``, ``object``, ``list``.
-#: Fields of the fixture key set whose neutral value is false, {} or [] are booleans, objects and lists. Any
-#: value may be null unless the field is required (``_REQUIRED``); untyped fields hold any JSON value.
+#: Fields the schemas type as booleans, objects or lists only (``key_types``) are checked as such. Any value may be
+#: null unless the field is required (``_REQUIRED``); untyped fields hold any JSON value.
 _BASE_TYPES: dict[str, str] = {
     **dict.fromkeys(_STRINGS, "string"), **dict.fromkeys(_IDS, "id"), **dict.fromkeys(_COUNTS, "count"),
     "net": "integer", "created": "timestamp", "canceled_at": "timestamp", "available_on": "timestamp",
@@ -73,15 +87,10 @@ _FIELD_TYPES: dict[str, dict[str, str]] = {}
 
 
 def _field_types(kind: str) -> dict[str, str]:
-    """The typed fields of ``kind``: the fixture's booleans, objects and lists, then ``_BASE_TYPES``."""
+    """The typed fields of ``kind``: the schemas' booleans, objects and lists, then ``_BASE_TYPES``."""
     types = _FIELD_TYPES.get(kind)
     if types is None:
-        types = {}
-        for key, neutral in key_sets()[kind].items():
-            if neutral is False:
-                types[key] = "boolean"
-            elif isinstance(neutral, dict | list):
-                types[key] = "object" if isinstance(neutral, dict) else "list"
+        types = dict(key_types()[kind])
         types.update(_BASE_TYPES)
         if kind == "balance_transaction":
             types.update(amount="integer", source="id")
@@ -167,6 +176,8 @@ def _check_types(obj: dict[str, Any], where: str, prefix: str = "") -> None:
         _check_nested(details["card"], _CARD_TYPES, where, f"{prefix}payment_method_details.card")
     if get("last_payment_error") is not None:
         _check_nested(obj["last_payment_error"], _ERROR_TYPES, where, f"{prefix}last_payment_error")
+    if obj.get("object") == "dispute" and get("evidence_details") is not None:
+        _check_nested(obj["evidence_details"], _EVIDENCE_TYPES, where, f"{prefix}evidence_details")
 
 
 def _check_nested(value: Any, types: dict[str, str], where: str, path: str) -> None:
@@ -193,6 +204,7 @@ def check_objects(objects: Any, *, livemode: bool) -> list[dict[str, Any]]:
         raise CaseFileError(f"stripe.objects must hold plain JSON values ({shown(str(exc), 120)}).") from None
     out: list[dict[str, Any]] = []
     by_id: dict[str, dict[str, Any]] = {}
+    given: dict[str, set[str]] = {}  # event id -> the keys its data.object snapshot gave
     for index, raw in enumerate(objects):
         if not isinstance(raw, dict):
             raise CaseFileError(f"stripe.objects[{index}] is {shown(raw)}, not a JSON object.")
@@ -215,11 +227,12 @@ def check_objects(objects: Any, *, livemode: bool) -> list[dict[str, Any]]:
             raise CaseFileError(f"{kind} {object_id}: field livemode is {json.dumps(raw['livemode'])} but the "
                                 f"case's stripe.livemode is {str(livemode).lower()}.")
         obj = copies[index]
-        if kind == "charge":
-            obj.pop("refunds", None)  # derived from the refunds
+        derived = _DERIVED.get(kind)
+        if derived:
+            obj.pop(derived, None)  # derived when served
         obj = fill_keys(obj)
-        if kind == "charge":
-            obj.pop("refunds", None)
+        if derived:
+            obj.pop(derived, None)
         if kind in _MODE_FIELD_TYPES:
             obj["livemode"] = livemode
         for field in _REQUIRED[kind]:
@@ -232,18 +245,33 @@ def check_objects(objects: Any, *, livemode: bool) -> list[dict[str, Any]]:
             if obj["data"].get("previous_attributes") is not None and not isinstance(
                     obj["data"]["previous_attributes"], dict):
                 raise CaseFileError(f"event {object_id}: field data.previous_attributes must be an object.")
+            given[object_id] = set(obj["data"]["object"])
             obj["data"]["object"] = _fill_snapshot(obj["data"]["object"])
             if obj["data"]["object"].get("object") in OBJECT_TYPES:
                 _check_types(obj["data"]["object"], f"event {object_id}", "data.object.")
         by_id[object_id] = obj
         out.append(obj)
     _check_references(out, by_id)
+    for event_id, keys in given.items():
+        _complete_snapshot(by_id[event_id]["data"]["object"], keys, by_id)
     return out
+
+
+def _complete_snapshot(snapshot: dict[str, Any], given: set[str], by_id: dict[str, dict[str, Any]]) -> None:
+    """Keys a snapshot left out take the object's value as the file holds it (the best evidence of what Stripe
+    sent), when the file holds that object; otherwise they keep their neutral value."""
+    current = by_id.get(snapshot.get("id")) if isinstance(snapshot.get("id"), str) else None
+    if current is None or current.get("object") != snapshot.get("object"):
+        return
+    for key, value in current.items():
+        if key not in given and key in snapshot:
+            snapshot[key] = clone(value)
 
 
 def _fill_snapshot(snapshot: dict[str, Any]) -> dict[str, Any]:
     """An event's ``data.object`` with the keys it omits filled like a top-level object (a case file may give a
-    snapshot with only the fields that matter); ``refunds`` on a charge snapshot only when the file gave it."""
+    snapshot with only the fields that matter); ``refunds`` on a charge snapshot only when the file gave it (a
+    dispute's ``balance_transactions`` are always part of its snapshot)."""
     if snapshot.get("object") not in OBJECT_TYPES or snapshot.get("object") == "event":
         return snapshot
     filled = fill_keys(snapshot)
@@ -315,14 +343,31 @@ def _check_references(objects: list[dict[str, Any]], by_id: dict[str, dict[str, 
             if obj["status"] in _COUNTED:
                 refunded[charge["id"]] = refunded.get(charge["id"], 0) + obj["amount"]
         elif kind == "balance_transaction":
-            source = _ref(obj, "source", ("charge", "refund"), by_id)
+            source = _ref(obj, "source", ("charge", "refund", "dispute"), by_id)
             if source is not None and obj.get("exchange_rate") is None:
                 _same_currency(obj, source, "source")
+        elif kind == "dispute":
+            _check_dispute(obj, by_id)
     for charge_id, total in refunded.items():
         charge = by_id[charge_id]
         if charge["amount_refunded"] != total:
             raise CaseFileError(f"charge {charge_id}: field amount_refunded is {charge['amount_refunded']} but its "
                                 f"succeeded, pending and requires_action refunds sum to {total}.")
+
+
+def _check_dispute(obj: dict[str, Any], by_id: dict[str, dict[str, Any]]) -> None:
+    """A dispute's charge exists, is disputed and is in its currency; its PaymentIntent, when given, is the
+    charge's."""
+    charge = _ref(obj, "charge", ("charge",), by_id, required=True)
+    assert charge is not None
+    if charge.get("disputed") is not True:
+        raise CaseFileError(f"{_name(obj)}: field charge is {charge['id']}, whose disputed is "
+                            f"{json.dumps(charge.get('disputed'))}; a disputed charge says disputed: true.")
+    pi = _ref(obj, "payment_intent", ("payment_intent",), by_id)
+    if pi is not None and charge.get("payment_intent") != pi["id"]:
+        raise CaseFileError(f"{_name(obj)}: field payment_intent is {pi['id']} but its charge {charge['id']} "
+                            f"belongs to {charge.get('payment_intent')}.")
+    _same_currency(obj, charge, "charge")
 
 
 def load_into(store: ObjectStore, objects: list[dict[str, Any]], *, livemode: bool) -> None:

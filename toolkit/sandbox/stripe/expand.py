@@ -27,6 +27,7 @@ EXPANDABLE: dict[str, dict[str, bool]] = {
                "transfer_reversal": False},
     "balance_transaction": {"source": True},
     "event": {},
+    "dispute": {"charge": True, "payment_intent": True},
 }
 _LISTS = ("list", "search_result")
 

@@ -13,6 +13,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 
+from toolkit.sandbox.stripe.account_object import ACCOUNT_ID
 from toolkit.sandbox.stripe.errors import StripeError
 
 __all__ = ["RESOURCES", "KeyRing", "Principal", "mask_key"]
@@ -26,6 +27,7 @@ RESOURCES = {
     "refunds": "refund",
     "balance_transactions": "balance_transaction",
     "events": "event",
+    "disputes": "dispute",
 }
 LEVELS = ("none", "read", "write")
 
@@ -53,6 +55,12 @@ class Principal:
     def require(self, resource: str, write: bool) -> None:
         if not self.restricted:
             return
+        if resource == "account":  # GET /v1/account: no permission of a restricted key grants it
+            raise StripeError(
+                403,
+                f"The provided key '{self.masked}' does not have the required permissions for this endpoint on "
+                f"account '{ACCOUNT_ID}'. This is a restricted API key, but the required permissions are not "
+                "available for use by restricted keys.")
         level = dict(self.permissions).get(resource, "none")
         if level == "write" or (level == "read" and not write):
             return
@@ -61,7 +69,7 @@ class Principal:
         raise StripeError(
             403,
             f"The provided key '{self.masked}' does not have the required permissions for this endpoint on "
-            f"account 'acct_sandbox'. Having the '{needed}' permission would allow this request to continue.",
+            f"account '{ACCOUNT_ID}'. Having the '{needed}' permission would allow this request to continue.",
         )
 
 

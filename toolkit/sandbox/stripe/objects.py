@@ -1,8 +1,9 @@
 """Stripe object templates, key sets, ids, currencies and fees.
 
-The key set of each object type comes from ``fixture_keys.json`` (shipped beside this module; derived
-from Stripe's published OpenAPI fixtures for API version ``2026-10-28.endive``), where every key has a
-neutral value: null, false, {} or []. Objects built here carry every one of those keys.
+The key set of each object type comes from ``schema_keys.json`` (shipped beside this module; derived from
+Stripe's published OpenAPI schemas by ``tools/stripe_key_sets.py``), where every key has a neutral value: null,
+false, 0, [], {} or Stripe's default. Objects built here carry every one of those keys, ``id`` and ``object``
+first, as Stripe sends them.
 
 Fees (documented choice; Stripe's real pricing varies by country and card): 2.9% + 0.30 of the major
 unit for two- and three-decimal currencies (30 or 300 minor units), 3.6% with no fixed part for
@@ -34,30 +35,51 @@ __all__ = [
     "fill_keys",
     "format_amount",
     "key_sets",
+    "key_types",
     "minimum_amount",
+    "required_keys",
 ]
 
 API_VERSION = "2026-10-28.endive"
-OBJECT_TYPES = ("payment_intent", "charge", "refund", "balance_transaction", "event")
+OBJECT_TYPES = ("payment_intent", "charge", "refund", "balance_transaction", "event", "dispute")
 ID_PREFIXES = {"payment_intent": "pi", "charge": "ch", "refund": "re", "balance_transaction": "txn",
-               "event": "evt"}
+               "event": "evt", "dispute": "du"}
 
 #: Stripe spells currencies in lower case; the table itself is :mod:`toolkit.core.money`'s.
 ZERO_DECIMAL = frozenset(code.lower() for code in ZERO_DECIMAL_CURRENCIES)
 THREE_DECIMAL = frozenset(code.lower() for code in THREE_DECIMAL_CURRENCIES)
 
 _ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_KEY_SETS: dict[str, dict[str, Any]] | None = None
+_SCHEMA_KEYS: dict[str, dict[str, Any]] | None = None
+
+
+def _schema_keys() -> dict[str, dict[str, Any]]:
+    """``keys``, ``types`` and ``required`` per object type, loaded once from package data."""
+    global _SCHEMA_KEYS
+    if _SCHEMA_KEYS is None:
+        data = json.loads(resources.files(__package__).joinpath("schema_keys.json").read_text(encoding="utf-8"))
+        _SCHEMA_KEYS = {
+            "keys": {name: data["keys"][name] for name in OBJECT_TYPES},
+            "types": {name: data["types"][name] for name in OBJECT_TYPES},
+            "required": {name: [k for k in data["required"][name] if k not in ("id", "object")]
+                         for name in OBJECT_TYPES},
+        }
+    return _SCHEMA_KEYS
 
 
 def key_sets() -> dict[str, dict[str, Any]]:
-    """Per object type, its top-level keys mapped to neutral values (loaded once from package data)."""
-    global _KEY_SETS
-    if _KEY_SETS is None:
-        text = resources.files(__package__).joinpath("fixture_keys.json").read_text(encoding="utf-8")
-        data = json.loads(text)
-        _KEY_SETS = {name: data[name] for name in OBJECT_TYPES}
-    return _KEY_SETS
+    """Per object type, its keys mapped to neutral values (``id`` and ``object`` first, then the schema's order)."""
+    return _schema_keys()["keys"]
+
+
+def key_types() -> dict[str, dict[str, str]]:
+    """Per object type, the keys that hold only booleans, objects or lists (besides null), by the schemas."""
+    return _schema_keys()["types"]
+
+
+def required_keys() -> dict[str, list[str]]:
+    """Per object type, the keys without a neutral value: a case file must give them (besides id and object)."""
+    return _schema_keys()["required"]
 
 
 def clone(value: Any) -> Any:
@@ -70,11 +92,11 @@ def clone(value: Any) -> Any:
 
 
 def fill_keys(obj: dict[str, Any]) -> dict[str, Any]:
-    """``obj`` with every fixture key it lacks (neutral values), in the fixture's key order, extras last."""
+    """``obj`` with every key of its key set it lacks (neutral values), in the key set's order, extras last."""
     template = key_sets().get(obj.get("object", ""))
     if not template:
         return obj
-    out = {key: obj[key] if key in obj else copy.copy(neutral) for key, neutral in template.items()}
+    out = {key: obj[key] if key in obj else clone(neutral) for key, neutral in template.items()}
     for key, value in obj.items():
         if key not in out:
             out[key] = value
@@ -162,7 +184,7 @@ def new_payment_intent(*, object_id: str, amount: int, currency: str, capture_me
                        customer: str | None, payment_method: str | None) -> dict[str, Any]:
     obj: dict[str, Any] = {
         "id": object_id, "object": "payment_intent", "amount": amount, "amount_capturable": 0,
-        "amount_details": None, "amount_received": 0, "application": None, "application_fee_amount": None,
+        "amount_details": {"tip": {}}, "amount_received": 0, "application": None, "application_fee_amount": None,
         "automatic_payment_methods": None, "canceled_at": None, "cancellation_reason": None,
         "capture_method": capture_method, "client_secret": None,
         "confirmation_method": "automatic", "created": created, "currency": currency, "customer": customer,
@@ -173,7 +195,7 @@ def new_payment_intent(*, object_id: str, amount: int, currency: str, capture_me
         "setup_future_usage": None, "shipping": None, "statement_descriptor": None,
         "statement_descriptor_suffix": None,
         "status": "requires_confirmation" if payment_method else "requires_payment_method",
-        "transfer_data": None, "transfer_group": None, "source": None, "excluded_payment_method_types": None,
+        "transfer_data": None, "transfer_group": None, "excluded_payment_method_types": None,
         "customer_account": None, "managed_payments": None,
     }
     return fill_keys(obj)
@@ -207,7 +229,7 @@ def new_charge(*, object_id: str, payment_intent: dict[str, Any], payment_method
         "payment_method_details": {"type": "card", "card": details_card}, "receipt_email": None,
         "receipt_number": None, "receipt_url": None, "refunded": False, "review": None, "shipping": None,
         "source_transfer": None, "statement_descriptor": None, "statement_descriptor_suffix": None,
-        "status": "succeeded", "transfer_data": None, "transfer_group": None, "source": None,
+        "status": "succeeded", "transfer_data": None, "transfer_group": None,
     }
     obj = fill_keys(obj)
     obj.pop("refunds", None)  # derived from the refunds when rendered

@@ -12,6 +12,8 @@ Documented choices where Stripe's behaviour is not pinned down by the reference:
 - Releases (partial-capture remainder, cancel, expiry) are refunds with ``balance_transaction: null``
   and emit no ``refund.created``; what remains refundable on a captured charge is
   ``amount - amount_refunded`` (= ``amount_captured`` minus money refunded).
+- A disputed charge is refunded only while every dispute of it says ``is_charge_refundable`` (an inquiry);
+  otherwise Stripe's ``charge_disputed`` (disputes: ``disputes.py``).
 - Customers and payment methods are not objects here: a ``cus_`` id is accepted as is.
 - Test and live: objects created by a request take the mode of its key (every sandbox key is a test key);
   objects derived from another (charges, refunds, balance transactions) take their parent's mode.
@@ -24,6 +26,7 @@ from datetime import datetime
 from typing import Any
 
 from toolkit.core.clock import Clock
+from toolkit.sandbox.stripe.disputes import DisputeRules
 from toolkit.sandbox.stripe.errors import StripeError
 from toolkit.sandbox.stripe.idempotency import IdempotencyStore
 from toolkit.sandbox.stripe.keys import KeyRing
@@ -31,7 +34,6 @@ from toolkit.sandbox.stripe.objects import (
     THREE_DECIMAL,
     ZERO_DECIMAL,
     capture_deadline,
-    clone,
     compute_fee,
     currency_exponent,
     format_amount,
@@ -67,8 +69,9 @@ TEST_PAYMENT_METHODS: dict[str, dict[str, Any] | None] = {
 }
 
 
-class AccountRules:
-    """State and rules; ``StripeAccount`` adds the HTTP app, case files and keys on top."""
+class AccountRules(DisputeRules):
+    """State and rules; ``StripeAccount`` adds the HTTP app, case files and keys on top (disputes:
+    :class:`~toolkit.sandbox.stripe.disputes.DisputeRules`)."""
 
     def __init__(self, clock: Clock) -> None:
         self.clock = clock
@@ -353,9 +356,10 @@ class AccountRules:
             else:
                 charge_obj = self.store.fetch("charge", charge, param="charge", api=api)
                 pi = self.store.objects.get(charge_obj.get("payment_intent") or "")
-            if charge_obj["disputed"]:
-                raise StripeError(400, f"Charge {charge_obj['id']} has been charged back; you cannot issue a refund "
-                                       "while a dispute is open.", code="charge_disputed", param="charge")
+            disputes = self.store.disputes_of(charge_obj["id"])
+            if charge_obj["disputed"] and not (disputes and all(d["is_charge_refundable"] for d in disputes)):
+                raise StripeError(400, f"Charge {charge_obj['id']} has been charged back; cannot issue a refund.",
+                                  code="charge_disputed", param="charge")
             if charge_obj["refunded"] or charge_obj["amount_refunded"] >= charge_obj["amount"]:
                 raise StripeError(400, f"Charge {charge_obj['id']} has already been refunded.",
                                   code="charge_already_refunded", param="charge")
@@ -452,32 +456,6 @@ class AccountRules:
             self.store.emit("refund.failed", refund, request)
         self.store.emit("charge.refund.updated", refund, request, previous_attributes=previous)
         return self.store.render(refund)
-
-    # --- disputes ------------------------------------------------------------------------------
-    def dispute_charge(self, charge_id: str, *, reason: str = "fraudulent") -> dict[str, Any]:
-        """A cardholder disputes the charge: ``charge.disputed`` and a ``charge.dispute.created`` event."""
-        with self.lock:
-            charge = self.store.fetch("charge", charge_id, api=False)
-            if charge["disputed"]:
-                raise StripeError(400, f"Charge {charge_id} is already disputed.", param="charge")
-            if not charge["captured"]:
-                raise StripeError(400, f"Charge {charge_id} has not been captured and cannot be disputed.",
-                                  param="charge")
-            charge["disputed"] = True
-            now = self._now()
-            dispute = {"id": self.store.new_id("dp"), "object": "dispute",
-                       "amount": charge["amount_captured"] - _money_refunded(charge),
-                       "balance_transactions": [], "charge": charge["id"], "created": now,
-                       "currency": charge["currency"], "evidence_details": {}, "is_charge_refundable": False,
-                       "livemode": charge["id"] in self.store.live, "metadata": {},
-                       "payment_intent": charge["payment_intent"], "reason": reason, "status": "needs_response"}
-            self.store.emit("charge.dispute.created", dispute, None, snapshot=clone(dispute))
-            return self.store.render(charge)
-
-
-def _money_refunded(charge: dict[str, Any]) -> int:
-    released = charge["amount"] - charge["amount_captured"] if charge["captured"] else 0
-    return charge["amount_refunded"] - released
 
 
 def _check_currency(currency: Any) -> str:

@@ -1,7 +1,8 @@
 """The Stripe account's objects: storage, indexes, mode, rendering, events and lists.
 
-Objects are stored as plain dicts in their case-file shape (expandable fields hold ids; ``charge.refunds``
-is derived when rendered). Callers hold the account lock; this class does no locking of its own.
+Objects are stored as plain dicts in their case-file shape (expandable fields hold ids; ``charge.refunds`` and
+``dispute.balance_transactions`` are derived when rendered). Callers hold the account lock; this class does no
+locking of its own.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class ObjectStore:
         self.by_type: dict[str, list[str]] = {kind: [] for kind in ID_PREFIXES}
         self.refunds_by_charge: dict[str, list[str]] = {}
         self.charges_by_pi: dict[str, list[str]] = {}
+        self.disputes_by_charge: dict[str, list[str]] = {}
+        self.txns_by_source: dict[str, list[str]] = {}
         self.live: set[str] = set()
         self.uncaptured: dict[str, int] = {}  # charge id -> capture_before, while its PI awaits capture
         self.pending_txns: set[str] = set()
@@ -62,8 +65,13 @@ class ObjectStore:
             self.refunds_by_charge.setdefault(obj["charge"], []).append(object_id)
         elif kind == "charge" and obj.get("payment_intent"):
             self.charges_by_pi.setdefault(obj["payment_intent"], []).append(object_id)
-        elif kind == "balance_transaction" and obj.get("status") == "pending":
-            self.pending_txns.add(object_id)
+        elif kind == "dispute" and obj.get("charge"):
+            self.disputes_by_charge.setdefault(obj["charge"], []).append(object_id)
+        elif kind == "balance_transaction":
+            if obj.get("status") == "pending":
+                self.pending_txns.add(object_id)
+            if isinstance(obj.get("source"), str):
+                self.txns_by_source.setdefault(obj["source"], []).append(object_id)
         return obj
 
     # --- lookups -------------------------------------------------------------------------------
@@ -95,10 +103,27 @@ class ObjectStore:
     def refunds_of(self, charge_id: str) -> list[dict[str, Any]]:
         return [self.objects[rid] for rid in self.refunds_by_charge.get(charge_id, [])]
 
+    def disputes_of(self, charge_id: str) -> list[dict[str, Any]]:
+        return [self.objects[did] for did in self.disputes_by_charge.get(charge_id, [])]
+
+    def balance_transactions_of(self, source_id: str) -> list[dict[str, Any]]:
+        """The balance transactions whose source is ``source_id``, oldest first."""
+        return [self.objects[tid] for tid in self.txns_by_source.get(source_id, [])]
+
     # --- rendering -----------------------------------------------------------------------------
     def render(self, obj: dict[str, Any]) -> dict[str, Any]:
-        """A deep copy in API shape: ``charge.refunds`` derived as a list object, newest first."""
+        """A deep copy in API shape: ``charge.refunds`` derived as a list object, newest first; a dispute's
+        ``balance_transactions`` (withdrawal, then reinstatement) embedded after ``amount``."""
         out = clone(obj)
+        if obj["object"] == "dispute":
+            txns = [clone(txn) for txn in self.balance_transactions_of(obj["id"])]
+            ordered_dispute: dict[str, Any] = {}
+            for key, value in out.items():
+                ordered_dispute[key] = value
+                if key == "amount":
+                    ordered_dispute["balance_transactions"] = txns
+            ordered_dispute.setdefault("balance_transactions", txns)
+            return ordered_dispute
         if obj["object"] == "charge":
             refunds = self.newest_first(self.refunds_of(obj["id"]))
             listing = {"object": "list", "data": [clone(r) for r in refunds[:10]],
@@ -126,11 +151,14 @@ class ObjectStore:
     # --- events --------------------------------------------------------------------------------
     def emit(self, kind: str, obj: dict[str, Any], request: RequestInfo, *, created: int | None = None,
              previous_attributes: dict[str, Any] | None = None, snapshot: dict[str, Any] | None = None) -> None:
-        """Record an event whose ``data.object`` is a snapshot of ``obj`` now (stored shape)."""
+        """Record an event whose ``data.object`` is a snapshot of ``obj`` now (stored shape; a dispute's with its
+        balance transactions, as Stripe sends it)."""
         request = request or {}
+        if snapshot is None:
+            snapshot = self.render(obj) if obj.get("object") == "dispute" else clone(obj)
         event = new_event(
             object_id=self.new_id("evt"), kind=kind,
-            snapshot=snapshot if snapshot is not None else clone(obj),
+            snapshot=snapshot,
             created=created if created is not None else self.now(),
             livemode=obj["id"] in self.live if "id" in obj else False,
             request_id=request.get("id"), idempotency_key=request.get("idempotency_key"),

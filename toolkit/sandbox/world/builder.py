@@ -195,8 +195,26 @@ class Dashboard:
         return self._check(self.calls.refund(placed.payment_intent, minor, self._key(), reason=reason), "refund")
 
     def dispute(self, order_number: str, reason: str = "fraudulent") -> dict[str, Any]:
+        """The cardholder's bank disputes the order's charge (a chargeback: the money is withdrawn)."""
         placed = self.world.order(order_number)
         return self.world.sandbox.stripe.dispute_charge(placed.charge, reason=reason)
+
+    def dispute_evidence(self, order_number: str, text: str) -> dict[str, Any]:
+        """The merchant answers the order's open dispute with evidence."""
+        return self.world.sandbox.stripe.submit_dispute_evidence(self._dispute(order_number)["id"],
+                                                                 {"uncategorized_text": text})
+
+    def close_dispute(self, order_number: str, outcome: str) -> dict[str, Any]:
+        """The bank decides the order's dispute: ``won`` or ``lost``."""
+        return self.world.sandbox.stripe.close_dispute(self._dispute(order_number)["id"], outcome)
+
+    def _dispute(self, order_number: str) -> dict[str, Any]:
+        account = self.world.sandbox.stripe
+        with account.lock:
+            disputes = account.store.disputes_of(self.world.order(order_number).charge)
+        if not disputes:
+            raise ValueError(f"order {order_number} has no dispute at Stripe")
+        return disputes[-1]
 
     def refund_status(self, order_number: str, status: str, *, failure_reason: str | None = None,
                       pending_reason: str | None = None) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""The demo world: 47 orders over the 30 days before 2026-11-20T15:00:00Z, every finding and cause.
+"""The demo world: 49 orders over the 30 days before 2026-11-20T15:00:00Z, every finding and cause.
 
 :func:`build_demo` builds it deterministically; :func:`demo_files` renders the case file and its manifest
 as the exact bytes shipped in ``toolkit/sandbox/data/`` (a test rebuilds them and compares).
@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from toolkit.core.clock import parse_instant
+from toolkit.sandbox.org.settings import Currencies, OrgSettings
 from toolkit.sandbox.world.builder import OrderPlan, World, build_orders
 
 __all__ = ["DEMO_NOW", "DEMO_PLANS", "build_demo", "demo_files", "write_demo"]
@@ -19,10 +21,11 @@ __all__ = ["DEMO_NOW", "DEMO_PLANS", "build_demo", "demo_files", "write_demo"]
 DEMO_NOW = "2026-11-20T15:00:00Z"
 DEMO_SEED = 20261120
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-_TITLE = "Demo world: 47 orders paid through the Stripe connector"
+_TITLE = "Demo world: 49 orders paid through the Stripe connector"
 _DESCRIPTION = ("Built by `python -m toolkit.sandbox.world demo`: healthy orders in USD, EUR and JPY (captured at "
                 "checkout and by Order Management, partial refunds, split shipments, async adapter) beside one or "
-                "more orders for every trace finding and failed-capture cause. The manifest "
+                "more orders for every trace finding and failed-capture cause; disputes open, lost and won. The "
+                "org has multiple currencies (corporate USD, rates for EUR and JPY). The manifest "
                 "demo-world.manifest.json lists each order's scenario and expectations.")
 
 _P = OrderPlan
@@ -74,12 +77,18 @@ DEMO_PLANS: list[OrderPlan] = [
     _P("00001045", "auth_expired_then_capture_failed", {"amount": "318.00", "currency": "EUR"}),
     _P("00001046", "healthy_oms_capture", {"amount": "24.99", "currency": "USD"}),
     _P("00001047", "currency_mismatch", {"amount": "129.00", "currency": "USD", "oms_currency": "JPY"}),
+    _P("00001048", "dispute_lost", {"amount": "184.00", "currency": "USD"}),
+    _P("00001049", "dispute_won", {"amount": "96.50", "currency": "EUR"}),
 ]
+#: The org's currencies (``CurrencyType``): USD is the corporate currency; one USD buys 0.92 EUR or 151.5 JPY.
+DEMO_CURRENCIES = Currencies("USD", {"USD": Decimal(1), "EUR": Decimal("0.92"), "JPY": Decimal("151.5")},
+                             {"USD": 2, "EUR": 2, "JPY": 0})
 
 
 def build_demo() -> tuple[World, list[dict[str, Any]]]:
     """Build the demo world in a fresh Sandbox; returns the world and its manifest entries."""
     world = World()
+    world.sandbox.org.settings = OrgSettings(currencies=DEMO_CURRENCIES)
     now: datetime = parse_instant(DEMO_NOW)
     manifest = build_orders(world, DEMO_PLANS, now=now, window_days=30, seed=DEMO_SEED)
     return world, manifest

@@ -288,3 +288,31 @@ def _disputed(w: W, order: str, amount: str = "260.00", currency: str = "USD") -
     w.storefront.place_order(order, Decimal(amount), currency, capture="automatic")
     w.advance(days=10)
     w.dashboard.dispute(order, "fraudulent")
+
+
+@scenario("dispute_lost", expects=["CHARGE_DISPUTED"])
+def _dispute_lost(w: W, order: str, amount: str = "184.00", currency: str = "USD", reason: str = "fraudulent") -> None:
+    """A chargeback answered with evidence, then lost: the amount and the dispute fee stay withdrawn."""
+    w.storefront.place_order(order, Decimal(amount), currency, capture="automatic")
+    w.advance(days=5)
+    w.dashboard.dispute(order, reason)
+    w.advance(days=2, hours=4)
+    w.dashboard.dispute_evidence(order, "Delivered to the billing address; the carrier's proof of delivery attached.")
+    w.advance(days=11)
+    w.dashboard.close_dispute(order, "lost")
+
+
+@scenario("dispute_won", expects=["CHARGE_DISPUTED"])
+def _dispute_won(w: W, order: str, amount: str = "96.50", currency: str = "EUR",
+                 reason: str = "product_not_received") -> None:
+    """Captured by Order Management, disputed, answered and won: the amount comes back (the fee does not, by
+    default)."""
+    w.storefront.place_order(order, Decimal(amount), currency, capture="manual")
+    w.advance(days=1)
+    w.oms.capture(order)
+    w.advance(days=6)
+    w.dashboard.dispute(order, reason)
+    w.advance(days=3)
+    w.dashboard.dispute_evidence(order, "Tracking shows delivery on the promised date; signed for by the customer.")
+    w.advance(days=8)
+    w.dashboard.close_dispute(order, "won")

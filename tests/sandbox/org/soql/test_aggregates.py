@@ -92,7 +92,7 @@ def test_min_max_on_text_and_picklist(q):
     ("SELECT COUNT(), Id FROM Payment", "MALFORMED_QUERY", "COUNT()"),
     ("SELECT SUM() FROM Payment", "MALFORMED_QUERY", "unexpected token"),
     ("SELECT FORMAT(Amount) FROM Payment", "MALFORMED_QUERY", "unexpected token: 'FORMAT'"),
-    ("SELECT convertCurrency(Amount) FROM Payment", "MALFORMED_QUERY", "unexpected token: 'convertCurrency'"),
+    ("SELECT convertCurrency(Amount) FROM Payment", "MALFORMED_QUERY", "multiple currencies enabled"),
     ("SELECT Type, COUNT(Id) FROM Payment GROUP BY ROLLUP(Type)", "MALFORMED_QUERY", "unexpected token: 'ROLLUP'"),
     ("SELECT CALENDAR_YEAR(CreatedDate), COUNT(Id) FROM Payment", "MALFORMED_QUERY",
      "Field must be grouped or aggregated"),

@@ -23,7 +23,6 @@ from toolkit.sandbox.org.soql import SoqlError, parse
     ("SELECT Id, FROM Payment", "FROM"),
     ("SELECT Id FROM Payment JOIN Refund ON Id = Id", "JOIN"),
     ("SELECT Id FROM Payment p", "p"),
-    ("SELECT TYPEOF ReferencedEntity WHEN Payment THEN Amount END FROM PaymentGatewayLog", "WHEN"),
     ("SELECT Id FROM Payment WHERE Status INCLUDES ('a')", "INCLUDES"),
     ("SELECT Id FROM Payment WHERE Status = \"x\"", '"'),
     ("SELECT Id FROM Payment WHERE Status = 'x", "'"),

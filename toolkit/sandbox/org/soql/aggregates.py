@@ -1,21 +1,29 @@
 """Aggregate queries: COUNT(), COUNT/COUNT_DISTINCT/SUM/AVG/MIN/MAX, GROUP BY, HAVING, aliases.
 
 Rows are ``{"attributes": {"type": "AggregateResult"}, ...}``; unnamed aggregate columns are ``expr0``,
-``expr1``... in select order, grouped fields keep their field name. SUM and AVG add in Decimal.
+``expr1``... in select order, grouped fields keep their field name. SUM and AVG add in Decimal. In a multi-currency
+org SUM, AVG, MIN and MAX of a currency field convert every amount to the corporate currency first and report in it
+(rounded to its decimal places), as Salesforce documents; TYPEOF and ``convertCurrency()`` are refused here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from toolkit.sandbox.org.schema import Field, SObject
 from toolkit.sandbox.org.soql import nodes as n
 from toolkit.sandbox.org.soql.conditions import Operand, check_semijoins, compile_condition, row_operands
+from toolkit.sandbox.org.soql.currency import converted_getter
 from toolkit.sandbox.org.soql.fields import NUMBER_TYPES, TEXT_TYPES, Context, Path, resolve_path
-from toolkit.sandbox.org.soql.functions import is_date_function, resolve_date_function
+from toolkit.sandbox.org.soql.functions import (
+    CONVERT_CURRENCY,
+    is_date_function,
+    misplaced_function,
+    resolve_date_function,
+)
 from toolkit.sandbox.org.soql.literals import format_value
 from toolkit.sandbox.org.soql.records import check_paging, order_rows, page, sort_key
 
@@ -27,8 +35,9 @@ _NOT_GROUPABLE = frozenset({"textarea", "currency", "double", "percent", "dateti
 
 
 def is_aggregate(query: n.Query) -> bool:
-    """Grouped, or selecting a function other than ``FIELDS()``."""
-    return bool(query.group_by) or any(isinstance(i, n.SelectFunction) and i.call.upper != "FIELDS"
+    """Grouped, or selecting a function other than ``FIELDS()`` and ``convertCurrency()``."""
+    return bool(query.group_by) or any(isinstance(i, n.SelectFunction) and i.call.upper not in ("FIELDS",
+                                                                                                CONVERT_CURRENCY)
                                        for i in query.select)
 
 
@@ -45,7 +54,7 @@ class _Group:
 def _group(ctx: Context, obj: SObject, item: n.FieldRef | n.FunctionCall) -> _Group:
     if isinstance(item, n.FunctionCall):
         if not is_date_function(item):
-            raise ctx.error("MALFORMED_QUERY", item, f"unexpected token: '{item.name}'")
+            raise misplaced_function(ctx, item, "GROUP BY")
         fn = resolve_date_function(ctx, obj, item)
         return _Group(fn.key, fn.field, fn.get, None)
     path = resolve_path(ctx, obj, item)
@@ -59,6 +68,8 @@ class _Aggregate:
     function: str
     path: Path | None
     get: Callable[[Row], Any] | None
+    corporate: str | None = None  # a currency field in a multi-currency org: values converted, reported in it
+    places: int = 2
 
     @property
     def signature(self) -> str:
@@ -86,9 +97,14 @@ class _Aggregate:
         if not values:
             return None
         if self.function in ("SUM", "AVG"):
-            total = sum((Decimal(repr(v)) for v in values), Decimal(0))
+            total = sum((v if isinstance(v, Decimal) else Decimal(repr(v)) for v in values), Decimal(0))
             result = total if self.function == "SUM" else total / len(values)
+            if self.corporate is not None:
+                result = result.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
             return int(result) if self.path.type in ("int", "long") and self.function == "SUM" else float(result)
+        if self.corporate is not None:
+            chosen = (min if self.function == "MIN" else max)(values)
+            return float(chosen.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP))
         key = sort_key(self.path.field)
         return (min if self.function == "MIN" else max)(values, key=key)
 
@@ -103,12 +119,17 @@ def _has_semijoin(cond: n.Condition) -> bool:
 
 def _aggregate(ctx: Context, obj: SObject, call: n.FunctionCall) -> _Aggregate:
     name = call.upper
+    if name == CONVERT_CURRENCY:
+        raise ctx.error("MALFORMED_QUERY", call, "convertCurrency() cannot be used in an aggregate query: aggregate "
+                        "functions report currency fields in the corporate currency")
     if name not in AGGREGATE_FUNCTIONS:
-        raise ctx.error("MALFORMED_QUERY", call, f"unexpected token: '{call.name}'")
+        raise misplaced_function(ctx, call, "an aggregate query")
     if call.arg is None:
         if name != "COUNT":
             raise ctx.error("MALFORMED_QUERY", call, "unexpected token: ')'")
         return _Aggregate("COUNT", None, None)
+    if isinstance(call.arg, n.FunctionCall):
+        raise ctx.error("MALFORMED_QUERY", call.arg, f"{call.name}() cannot take {call.arg.name}(): aggregate a field")
     path = resolve_path(ctx, obj, call.arg)
     ftype = path.type
     allowed = {
@@ -119,6 +140,9 @@ def _aggregate(ctx: Context, obj: SObject, call: n.FunctionCall) -> _Aggregate:
     if not allowed:
         raise ctx.error("INVALID_FIELD", call.arg,
                         f"field {path.field.name} does not support aggregate operator {name}")
+    if ftype == "currency" and ctx.currencies is not None and name in ("SUM", "AVG", "MIN", "MAX"):
+        corporate = ctx.currencies.corporate
+        return _Aggregate(name, path, converted_getter(ctx, path), corporate, ctx.currencies.places(corporate))
     return _Aggregate(name, path, path.getter(ctx))
 
 
@@ -146,6 +170,9 @@ def run_aggregate(ctx: Context, obj: SObject, query: n.Query) -> tuple[list[dict
         if isinstance(item, n.SelectSubquery):
             raise ctx.error("MALFORMED_QUERY", item.query, "Aggregate queries do not support parent-to-child "
                             "relationship subqueries")
+        if isinstance(item, n.SelectTypeof):
+            raise ctx.error("MALFORMED_QUERY", item, "TYPEOF is not allowed in a query that does not return records, "
+                            "such as an aggregate query")
         if isinstance(item, n.SelectFunction):
             if item.call.upper == "FIELDS":
                 raise ctx.error("MALFORMED_QUERY", item.call, "FIELDS() cannot be used in an aggregate query")

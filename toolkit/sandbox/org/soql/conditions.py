@@ -1,8 +1,12 @@
 """WHERE and HAVING: type-checked literals and conditions compiled to row predicates.
 
 SOQL semantics kept here: text ``=``/``!=`` are case-insensitive; ``!=`` and ``NOT IN`` match nulls; a
-relative date literal stands for a range (``= TODAY`` within today, ``> TODAY`` after its end, ``< TODAY``
-before its start); ids compare in their 18-character form; long text areas cannot be filtered.
+relative date literal stands for a range in the user's time zone (``= TODAY`` within today, ``> TODAY`` after its
+end, ``< TODAY`` before its start); ids compare in their 18-character form; long text areas cannot be filtered.
+A boolean field is never null: ``= null`` means ``= false``, ``!= null`` means ``= true``, and the boolean of a parent
+that does not exist counts as false (Salesforce: "Use null in WHERE" and "null Values in Lookup Relationships and
+Outer Joins", SOQL and SOSL Reference). A currency literal (``Amount > USD100``) compares converted amounts
+(``currency.py``).
 """
 
 from __future__ import annotations
@@ -10,11 +14,12 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime, time
 from typing import Any
 
 from toolkit.sandbox.org.schema import Field, SObject
 from toolkit.sandbox.org.soql import nodes as n
+from toolkit.sandbox.org.soql.currency import CurrencyAmount, converted_getter, currency_literal, precise
 from toolkit.sandbox.org.soql.fields import (
     BOOL_TYPES,
     ID_TYPES,
@@ -24,7 +29,7 @@ from toolkit.sandbox.org.soql.fields import (
     Path,
     resolve_path,
 )
-from toolkit.sandbox.org.soql.functions import is_date_function, resolve_date_function
+from toolkit.sandbox.org.soql.functions import is_date_function, misplaced_function, resolve_date_function
 from toolkit.sandbox.org.soql.literals import (
     DateRange,
     LiteralError,
@@ -75,17 +80,21 @@ def _bad_operator(ctx: Context, operand: Operand, at: Any) -> Exception:
     return ctx.error("INVALID_QUERY_FILTER_OPERATOR", at, f"invalid operator on {operand.field.type} field")
 
 
-def _midnight(value: date) -> datetime:
-    return datetime.combine(value, time(), tzinfo=UTC)
-
-
 def typed_literal(ctx: Context, operand: Operand, value: n.Value) -> Any:
-    """The comparable Python value of ``value`` for ``operand``'s field: None for null, a DateRange for a
-    relative date literal, lower-cased text, an 18-character id, float, bool, date or aware datetime."""
+    """The comparable Python value of ``value`` for ``operand``'s field: None for null (false for a boolean), a
+    DateRange for a relative date literal, a CurrencyAmount for a currency literal, lower-cased text, an
+    18-character id, float, bool, date or aware datetime."""
     kind = value.kind
     ftype = operand.field.type
     if kind == "null":
-        return None
+        return False if ftype in BOOL_TYPES else None
+    if kind == "currency":
+        if ftype != "currency":
+            raise _wrong_type(ctx, operand, value)
+        if operand.path is None:
+            raise ctx.error("MALFORMED_QUERY", value, "A currency ISO code value can't be used with an aggregate "
+                            "function; compare with a number (the aggregate is in the corporate currency)")
+        return currency_literal(ctx, value)
     try:
         if ftype in TEXT_TYPES:
             if kind != "string":
@@ -111,24 +120,26 @@ def typed_literal(ctx: Context, operand: Operand, value: n.Value) -> Any:
             if kind == "datetime":
                 return parse_datetime(value.raw)
             if kind == "date_literal":
-                return date_literal_range(value.literal_name, value.literal_n, ctx.now)
+                return date_literal_range(value.literal_name, value.literal_n, ctx.now, ctx.tz)
             raise _wrong_type(ctx, operand, value)
         if ftype == "date":
             if kind == "date":
                 return parse_date(value.raw)
             if kind == "date_literal":
-                return date_literal_range(value.literal_name, value.literal_n, ctx.now)
+                return date_literal_range(value.literal_name, value.literal_n, ctx.now, ctx.tz)
             raise _wrong_type(ctx, operand, value)
     except LiteralError as exc:
         raise ctx.error("MALFORMED_QUERY", value, str(exc)) from None
     raise ctx.error("INVALID_FIELD", operand.node, f"field '{operand.field.name}' can not be filtered in a query call")
 
 
-def _normalizer(ftype: str) -> Callable[[Any], Any]:
+def _normalizer(ftype: str, tz: Any = UTC) -> Callable[[Any], Any]:
+    """How a field's value compares: text lower-cased; a date as its midnight in the user's time zone (against a
+    date literal's range)."""
     if ftype in TEXT_TYPES:
         return str.lower
     if ftype == "date":
-        return _midnight
+        return lambda v: datetime.combine(v, time(), tzinfo=tz)
     return lambda v: v
 
 
@@ -152,13 +163,15 @@ def _compare(ctx: Context, node: n.Compare, operand: Operand) -> Predicate:
     ftype = operand.field.type
     literal = typed_literal(ctx, operand, node.value)
     op = node.op
+    if isinstance(literal, CurrencyAmount):
+        return _compare_converted(ctx, operand, op, literal)
     if literal is None:
         if op == "=":
             return lambda r: get(r) is None
         if op == "!=":
             return lambda r: get(r) is not None
         raise ctx.error("INVALID_QUERY_FILTER_OPERATOR", node.value, "invalid operator on null value")
-    norm = _normalizer(ftype)
+    norm = _normalizer(ftype, ctx.tz)
     if isinstance(literal, DateRange):
         return _range_predicate(get, norm, op, literal)
     if ftype == "date":
@@ -171,6 +184,19 @@ def _compare(ctx: Context, node: n.Compare, operand: Operand) -> Predicate:
         return lambda r: (v := get(r)) is None or norm(v) != literal
     compare = _ORDERED[op]
     return lambda r: (v := get(r)) is not None and compare(norm(v), literal)
+
+
+def _compare_converted(ctx: Context, operand: Operand, op: str, literal: CurrencyAmount) -> Predicate:
+    """``Amount > USD100``: the record's amount and the literal's, both in the corporate currency."""
+    assert operand.path is not None
+    get = converted_getter(ctx, operand.path)
+    target = literal.corporate
+    if op == "=":
+        return lambda r: (v := get(r)) is not None and v == target
+    if op == "!=":
+        return lambda r: (v := get(r)) is None or v != target
+    compare = _ORDERED[op]
+    return lambda r: (v := get(r)) is not None and compare(v, target)
 
 
 def _like(ctx: Context, node: n.Like, operand: Operand) -> Predicate:
@@ -192,8 +218,21 @@ def _in_list(ctx: Context, node: n.InList, operand: Operand) -> Predicate:
     literals = [typed_literal(ctx, operand, value) for value in node.values]
     norm = _normalizer(operand.field.type) if operand.field.type != "date" else (lambda v: v)
     ranges = [lit for lit in literals if isinstance(lit, DateRange)]
+    amounts = [lit for lit in literals if isinstance(lit, CurrencyAmount)]
+    if amounts:
+        if len(amounts) != len(literals):
+            raise ctx.error("MALFORMED_QUERY", node.values[0], "IN cannot mix currency ISO code values and other "
+                            "values")
+        assert operand.path is not None
+        converted = converted_getter(ctx, operand.path)
+        targets = {precise(lit.corporate) for lit in amounts}
+
+        def inside_amounts(r: Row) -> bool:
+            v = converted(r)
+            return v is not None and v in targets
+        return (lambda r: not inside_amounts(r)) if node.negated else inside_amounts
     if ranges:
-        tests = [_range_predicate(get, _normalizer(operand.field.type), "=", rng) for rng in ranges]
+        tests = [_range_predicate(get, _normalizer(operand.field.type, ctx.tz), "=", rng) for rng in ranges]
         plain = {lit for lit in literals if lit is not None and not isinstance(lit, DateRange)}
         with_null = any(lit is None for lit in literals)
 
@@ -299,7 +338,7 @@ def row_operands(ctx: Context, obj: SObject) -> OperandResolver:
     def resolve(node: n.FieldRef | n.FunctionCall) -> Operand:
         if isinstance(node, n.FunctionCall):
             if not is_date_function(node):
-                raise ctx.error("MALFORMED_QUERY", node, f"unexpected token: '{node.name}'")
+                raise misplaced_function(ctx, node, "WHERE")
             fn = resolve_date_function(ctx, obj, node)
             return Operand(fn.get, fn.field, node)
         path = resolve_path(ctx, obj, node)
@@ -321,6 +360,9 @@ def compile_condition(ctx: Context, cond: n.Condition, resolve: OperandResolver)
         inner = compile_condition(ctx, cond.item, resolve)
         return lambda r: not inner(r)
     operand = resolve(cond.left)
+    if operand.field.type in BOOL_TYPES:  # never null: a null (or a missing parent's) boolean is false
+        raw = operand.get
+        operand = Operand(lambda r: raw(r) is True, operand.field, operand.node, operand.path)
     if isinstance(cond, n.Compare):
         return _compare(ctx, cond, operand)
     if isinstance(cond, n.Like):

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from toolkit.sandbox.org.settings import OrgSettings
 from toolkit.sandbox.org.soql import nodes as n
 from toolkit.sandbox.org.soql.aggregates import is_aggregate, run_aggregate
 from toolkit.sandbox.org.soql.fields import Context
@@ -25,13 +26,14 @@ class QueryResult:
 
 
 def execute(soql: str, store: OrgStore, *, now: datetime, api_version: str = "62.0",
-            include_deleted: bool = False) -> QueryResult:
-    """Run ``soql`` as Salesforce's query (or, with ``include_deleted``, queryAll) resource would.
+            include_deleted: bool = False, settings: OrgSettings | None = None) -> QueryResult:
+    """Run ``soql`` as Salesforce's query (or, with ``include_deleted``, queryAll) resource would, for the user and
+    currencies of ``settings`` (a GMT user in a single-currency org when None).
 
     Raises :class:`~toolkit.sandbox.org.soql.errors.SoqlError` for anything Salesforce would refuse.
     """
     query = parse(soql)
-    ctx = Context(soql, store, now, api_version, include_deleted)
+    ctx = Context(soql, store, now, api_version, include_deleted, settings)
     obj = ctx.get_object(query.object_name)
     if obj is None:
         raise ctx.error("INVALID_TYPE", n.FieldRef((), query.object_line, query.object_column),

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from toolkit.sandbox.org.schema import Field, SObject
+from toolkit.sandbox.org.settings import OrgSettings
 from toolkit.sandbox.org.soql.errors import SoqlError, located
 from toolkit.sandbox.org.soql.nodes import FieldRef
 from toolkit.sandbox.org.store import OrgStore
@@ -45,14 +46,19 @@ NAME_FIELDS = {"id": _NAME_ID, "name": _NAME_NAME, "type": _NAME_TYPE}
 
 
 class Context:
-    """What one execution needs: the query text (for error carets), the store, ``now`` and options."""
+    """What one execution needs: the query text (for error carets), the store, ``now``, the org's settings (the
+    user's time zone, the currencies) and options."""
 
-    def __init__(self, soql: str, store: OrgStore, now: datetime, api_version: str, include_deleted: bool) -> None:
+    def __init__(self, soql: str, store: OrgStore, now: datetime, api_version: str, include_deleted: bool,
+                 settings: OrgSettings | None = None) -> None:
         self.soql = soql
         self.store = store
         self.now = now
         self.api_version = api_version
         self.include_deleted = include_deleted
+        self.settings = settings if settings is not None else OrgSettings()
+        self.tz = self.settings.tz
+        self.currencies = self.settings.currencies
         self.url_prefix = f"/services/data/v{api_version}/sobjects/"
         self._objects = {name.lower(): obj for name, obj in store.schema.items()}
 

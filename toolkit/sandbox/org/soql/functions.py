@@ -1,10 +1,11 @@
 """SOQL date functions (``CALENDAR_YEAR(CreatedDate)``, ``DAY_ONLY(GatewayDate)``...) and ``FIELDS()``.
 
 Date functions work in WHERE, GROUP BY, HAVING and ORDER BY of grouped queries, and in the select list of a
-grouped query when they are grouped (their column is ``exprN`` unless aliased). They read date-times in the
-user's time zone, UTC here as the reference allows; the fiscal year starts in January (Salesforce's
-default). ``FIELDS(ALL|STANDARD|CUSTOM)`` expands to the object's fields in describe order; ``ALL`` and
-``CUSTOM`` need ``LIMIT`` of at most 200, as on Salesforce.
+grouped query when they are grouped (their column is ``exprN`` unless aliased). They read date-times in UTC, as
+SOQL returns them; ``convertTimezone()`` around the field (``HOUR_IN_DAY(convertTimezone(CreatedDate))``) reads
+them in the user's time zone first, and is valid only there (Salesforce: "convertTimezone()", SOQL and SOSL
+Reference). The fiscal year starts in January (Salesforce's default). ``FIELDS(ALL|STANDARD|CUSTOM)`` expands to
+the object's fields in describe order; ``ALL`` and ``CUSTOM`` need ``LIMIT`` of at most 200, as on Salesforce.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from toolkit.sandbox.org.schema import Field, SObject
 from toolkit.sandbox.org.soql import nodes as n
 from toolkit.sandbox.org.soql.fields import Context, resolve_path
 
-__all__ = ["DATE_FUNCTIONS", "FIELDS_LIMIT", "DateFunction", "fields_selection", "is_date_function",
-           "resolve_date_function"]
+__all__ = ["CONVERT_TIMEZONE", "DATE_FUNCTIONS", "FIELDS_LIMIT", "DateFunction", "fields_selection",
+           "is_date_function", "misplaced_function", "resolve_date_function"]
 
 FIELDS_LIMIT = 200
 
@@ -50,8 +51,24 @@ DATE_FUNCTIONS: dict[str, tuple[Callable[[Any], Any], str, bool]] = {
 }
 
 
+CONVERT_TIMEZONE = "CONVERTTIMEZONE"
+CONVERT_CURRENCY = "CONVERTCURRENCY"
+
+
 def is_date_function(call: n.FunctionCall) -> bool:
     return call.upper in DATE_FUNCTIONS
+
+
+def misplaced_function(ctx: Context, call: n.FunctionCall, where: str) -> Exception:
+    """The error for a function used where SOQL does not take it (``convertTimezone()`` outside a date function,
+    ``convertCurrency()`` in WHERE or ORDER BY, any unknown name)."""
+    if call.upper == CONVERT_TIMEZONE:
+        return ctx.error("MALFORMED_QUERY", call, "convertTimezone() can only be used inside a date function, such "
+                         "as HOUR_IN_DAY(convertTimezone(CreatedDate))")
+    if call.upper == CONVERT_CURRENCY:
+        return ctx.error("MALFORMED_QUERY", call, f"convertCurrency() can only be used in the SELECT clause, not in "
+                         f"{where}")
+    return ctx.error("MALFORMED_QUERY", call, f"unexpected token: '{call.name}'")
 
 
 @dataclass(frozen=True)
@@ -65,29 +82,44 @@ def resolve_date_function(ctx: Context, obj: SObject, call: n.FunctionCall) -> D
     """A date function over a date or datetime field path of ``obj``; errors as Salesforce reports them."""
     name = call.upper
     fn, result_type, datetime_only = DATE_FUNCTIONS[name]
-    if call.arg is None:
+    arg = call.arg
+    if arg is None:
         raise ctx.error("MALFORMED_QUERY", call, "unexpected token: ')'")
-    path = resolve_path(ctx, obj, call.arg)
-    allowed = ("datetime",) if datetime_only else ("date", "datetime")
+    local = isinstance(arg, n.FunctionCall)
+    if isinstance(arg, n.FunctionCall):
+        if arg.upper != CONVERT_TIMEZONE:
+            raise ctx.error("MALFORMED_QUERY", arg, f"unexpected token: '{arg.name}'")
+        if not isinstance(arg.arg, n.FieldRef):
+            raise ctx.error("MALFORMED_QUERY", arg, "convertTimezone() takes one dateTime field")
+        arg = arg.arg
+    path = resolve_path(ctx, obj, arg)
+    allowed = ("datetime",) if datetime_only or local else ("date", "datetime")
     if path.type not in allowed:
-        raise ctx.error("MALFORMED_QUERY", call.arg, f"{name}: invalid field type {path.type} for date function "
+        what = "convertTimezone()" if local else f"{name}"
+        raise ctx.error("MALFORMED_QUERY", arg, f"{what}: invalid field type {path.type} for date function "
                         f"on field {path.field.name}; it takes a {' or '.join(allowed)} field")
     inner = path.getter(ctx)
+    tz = ctx.tz
 
     def get(row: dict[str, Any]) -> Any:
         value = inner(row)
         if value is None:
             return None
+        if local:
+            value = value.astimezone(tz)
         if isinstance(value, datetime) or not datetime_only:
             return fn(value)
         return None  # pragma: no cover - the type check above rules it out
-    return DateFunction(f"{name.lower()}({path.key})", Field(name=call.text, type=result_type), get)
+    key = f"{name.lower()}(converttimezone({path.key}))" if local else f"{name.lower()}({path.key})"
+    return DateFunction(key, Field(name=call.text, type=result_type), get)
 
 
 def fields_selection(ctx: Context, obj: SObject, query: n.Query, item: n.SelectFunction) -> list[Field]:
     """The fields ``FIELDS(ALL|STANDARD|CUSTOM)`` selects from ``obj`` in ``query``."""
     call = item.call
     arg = call.arg
+    if isinstance(arg, n.FunctionCall):
+        raise ctx.error("MALFORMED_QUERY", arg, f"unexpected token: '{arg.name}'")
     group = arg.path[0].upper() if arg is not None and len(arg.path) == 1 else None
     if group not in ("ALL", "STANDARD", "CUSTOM"):
         raise ctx.error("MALFORMED_QUERY", arg or call, f"unexpected token: '{arg.text if arg else ')'}'")

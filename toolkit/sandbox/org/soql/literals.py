@@ -1,13 +1,14 @@
 """SOQL literals: string escapes, LIKE patterns, numbers, dates, datetimes and relative date literals.
 
-Relative date literals (``TODAY``, ``LAST_N_DAYS:7``...) become half-open UTC ranges ``[start, end)`` evaluated
-on the query's ``now``; the org's users are taken to be in UTC, as the reference allows.
+Relative date literals (``TODAY``, ``LAST_N_DAYS:7``...) become half-open ranges ``[start, end)`` of aware datetimes
+evaluated on the query's ``now`` in the user's time zone (a case file's ``salesforce.user.TimeZoneSidKey``, GMT by
+default): ``TODAY`` for a user in Los Angeles starts at midnight in Los Angeles.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from toolkit.core.ids import normalize_id
@@ -157,7 +158,7 @@ def parse_datetime(raw: str) -> datetime:
 
 
 class DateRange:
-    """A half-open UTC range ``[start, end)`` a relative date literal stands for."""
+    """A half-open range ``[start, end)`` of aware datetimes a relative date literal stands for."""
 
     __slots__ = ("end", "start")
 
@@ -169,23 +170,20 @@ class DateRange:
         return f"DateRange({self.start.isoformat()}, {self.end.isoformat()})"
 
 
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
-
-
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)
 
 
-def _days(start: date, end: date) -> DateRange:
-    return DateRange(_midnight(start), _midnight(end))
-
-
-def date_literal_range(name: str, n: int | None, now: datetime) -> DateRange:
-    """The range of a relative date literal on ``now`` (weeks start on Sunday, quarters on Jan/Apr/Jul/Oct)."""
-    now = now.astimezone(UTC)
+def date_literal_range(name: str, n: int | None, now: datetime, tz: tzinfo = UTC) -> DateRange:
+    """The range of a relative date literal on ``now`` for a user in ``tz`` (weeks start on Sunday, quarters on
+    Jan/Apr/Jul/Oct)."""
+    now = now.astimezone(tz)
     today = now.date()
+
+    def _days(start: date, end: date) -> DateRange:
+        return DateRange(datetime.combine(start, time(), tzinfo=tz), datetime.combine(end, time(), tzinfo=tz))
+
     week = today - timedelta(days=(today.weekday() + 1) % 7)
     month = today.replace(day=1)
     quarter = date(today.year, (today.month - 1) // 3 * 3 + 1, 1)

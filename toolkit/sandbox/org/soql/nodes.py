@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 __all__ = [
     "And", "Compare", "Condition", "FieldRef", "FunctionCall", "InList", "InQuery", "Like", "Not", "Operand", "Or",
-    "OrderItem", "Query", "SelectField", "SelectFunction", "SelectItem", "SelectSubquery", "Value",
+    "OrderItem", "Query", "SelectField", "SelectFunction", "SelectItem", "SelectSubquery", "SelectTypeof",
+    "TypeofWhen", "Value",
 ]
 
 
@@ -24,7 +25,7 @@ class FieldRef:
 @dataclass(frozen=True)
 class FunctionCall:
     name: str  # as written
-    arg: FieldRef | None
+    arg: FieldRef | FunctionCall | None  # a call only for convertTimezone() inside a date function
     line: int
     column: int
 
@@ -42,7 +43,7 @@ Operand = FieldRef | FunctionCall
 
 @dataclass(frozen=True)
 class Value:
-    """A literal. ``kind``: string, number, date, datetime, boolean, null, date_literal."""
+    """A literal. ``kind``: string, number, date, datetime, boolean, null, date_literal, currency (``USD100``)."""
 
     kind: str
     raw: str  # token text (strings keep their quotes and escapes)
@@ -116,7 +117,26 @@ class SelectSubquery:
     query: Query
 
 
-SelectItem = SelectField | SelectFunction | SelectSubquery
+@dataclass(frozen=True)
+class TypeofWhen:
+    object_name: str
+    line: int
+    column: int
+    fields: tuple[FieldRef, ...]
+
+
+@dataclass(frozen=True)
+class SelectTypeof:
+    """``TYPEOF ref WHEN Object THEN fields ... [ELSE fields] END``."""
+
+    ref: FieldRef
+    whens: tuple[TypeofWhen, ...]
+    else_fields: tuple[FieldRef, ...] | None
+    line: int
+    column: int
+
+
+SelectItem = SelectField | SelectFunction | SelectSubquery | SelectTypeof
 
 
 @dataclass(frozen=True)

@@ -69,6 +69,19 @@ class _Build(Transformer[Token, Any]):
     def select_subquery(self, children: list[Any]) -> n.SelectSubquery:
         return n.SelectSubquery(children[0])
 
+    def select_typeof(self, children: list[Any]) -> n.SelectTypeof:
+        token, ref = children[0], children[1]
+        whens = tuple(c for c in children[2:] if isinstance(c, n.TypeofWhen))
+        otherwise = next((c for c in children[2:] if isinstance(c, tuple)), None)
+        return n.SelectTypeof(ref, whens, otherwise, token.line, token.column)
+
+    def typeof_when(self, children: list[Any]) -> n.TypeofWhen:
+        name = children[1]
+        return n.TypeofWhen(str(name), name.line, name.column, tuple(children[3:]))
+
+    def typeof_else(self, children: list[Any]) -> tuple[n.FieldRef, ...]:
+        return tuple(children[1:])
+
     def alias(self, children: list[Token]) -> str:
         return str(children[0])
 
@@ -134,6 +147,8 @@ class _Build(Transformer[Token, Any]):
             return n.Value("string", raw, *where)
         if token.type == "NUMBER":
             return n.Value("number", raw, *where)
+        if token.type == "CURRENCY":
+            return n.Value("currency", raw, *where)
         if token.type in ("DATE", "DATETIME"):
             try:
                 (parse_date if token.type == "DATE" else parse_datetime)(raw)

@@ -2,7 +2,9 @@
 
 Rows come from the store as typed dicts; the output is Salesforce's record JSON: ``attributes`` first, then
 the selected fields in select order, parent paths nested (``null`` for an empty lookup), child subqueries as
-nested query results (``null`` when empty).
+nested query results (``null`` when empty), TYPEOF relationships by the type they point to (``typeof.py``),
+``convertCurrency()`` values in the user's currency (``currency.py``). In a multi-currency org ORDER BY a currency
+field orders by the converted amount.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ from typing import Any
 from toolkit.sandbox.org.schema import Field, SObject
 from toolkit.sandbox.org.soql import nodes as n
 from toolkit.sandbox.org.soql.conditions import Predicate, check_semijoins, compile_condition, row_operands
+from toolkit.sandbox.org.soql.currency import converted_getter, currencies_or_error, user_currency_getter
 from toolkit.sandbox.org.soql.errors import SoqlError
 from toolkit.sandbox.org.soql.fields import TEXT_TYPES, Context, Path, Step, name_entity_value, resolve_path
-from toolkit.sandbox.org.soql.functions import fields_selection
+from toolkit.sandbox.org.soql.functions import CONVERT_CURRENCY, fields_selection, misplaced_function
 from toolkit.sandbox.org.soql.literals import format_value
+from toolkit.sandbox.org.soql.typeof import TypeofPlan, plan_typeof, typeof_renderer
 
 __all__ = ["MAX_CHILD_SUBQUERIES", "MAX_OFFSET", "RecordPlan", "check_paging", "order_rows", "plan_records",
            "sort_key"]
@@ -71,16 +75,20 @@ class _Shape:
     parents: dict[str, _Shape] = field(default_factory=dict)
 
     def add(self, steps: tuple[Step, ...], fld: Field) -> None:
+        self.add_entry(steps, fld.name, "field", fld)
+
+    def add_entry(self, steps: tuple[Step, ...], key: str, kind: str, payload: Any) -> None:
+        """An entry at the level ``steps`` lead to: a field, a TYPEOF relationship, a converted currency."""
         if not steps:
-            self.entries.append((fld.name, "field", fld))
+            self.entries.append((key, kind, payload))
             return
         step = steps[0]
-        key = step.relationship.lower()
-        child = self.parents.get(key)
+        name = step.relationship.lower()
+        child = self.parents.get(name)
         if child is None:
-            child = self.parents[key] = _Shape()
+            child = self.parents[name] = _Shape()
             self.entries.append((step.relationship, "parent", (step, child)))
-        child.add(steps[1:], fld)
+        child.add_entry(steps[1:], key, kind, payload)
 
 
 @dataclass
@@ -145,7 +153,11 @@ def _compile_shape(ctx: Context, obj_name: str, shape: _Shape,
     prefix = ctx.url_prefix
     items: list[tuple[str, Callable[..., Any]]] = []
     for key, kind, payload in shape.entries:
-        if kind == "field":
+        if kind in ("typeof", "converted"):
+            fn = typeof_renderer(ctx, payload, lambda name, sub: _compile_shape(ctx, name, sub)) \
+                if kind == "typeof" else payload
+            items.append((key, fn) if not polymorphic else (key, lambda row, actual, fn=fn: fn(row)))
+        elif kind == "field":
             if polymorphic and payload.name in ("Type", "Name"):
                 items.append((key, lambda row, actual, name=payload.name: name_entity_value(ctx, actual, row, name)))
             elif polymorphic:
@@ -212,10 +224,21 @@ def plan_records(ctx: Context, obj: SObject, query: n.Query, *, child: bool = Fa
             long_text += 1
         shape.add(path.steps, path.field)
 
+    typeofs: list[TypeofPlan] = []
     for item in query.select:
+        if isinstance(item, n.SelectTypeof):
+            plan = plan_typeof(ctx, obj.name, item, _Shape)
+            if plan.key in {tp.key for tp in typeofs}:
+                raise ctx.error("MALFORMED_QUERY", item, f"duplicate field selected: TYPEOF {item.ref.text}")
+            typeofs.append(plan)
+            shape.add_entry(plan.parent_steps, plan.step.relationship, "typeof", plan)
+            continue
+        if isinstance(item, n.SelectFunction) and item.call.upper == CONVERT_CURRENCY:
+            select_converted(ctx, obj, item, shape, seen)
+            continue
         if isinstance(item, n.SelectFunction):
             if item.call.upper != "FIELDS":
-                raise ctx.error("MALFORMED_QUERY", item.call, f"unexpected token: '{item.call.name}'")
+                raise misplaced_function(ctx, item.call, "this place")
             for fld in fields_selection(ctx, obj, query, item):
                 select(Path((), fld, obj.name), fld.name)
             continue
@@ -230,6 +253,12 @@ def plan_records(ctx: Context, obj: SObject, query: n.Query, *, child: bool = Fa
         if item.alias is not None:
             raise ctx.error("MALFORMED_QUERY", item.ref, f"unexpected token: '{item.alias}'")
         select(resolve_path(ctx, obj, item.ref), item.ref.text)
+    for plan in typeofs:  # the TYPEOF relationship may not be selected another way too
+        prefix = plan.key + "."
+        clash = next((key for key in seen if key.startswith(prefix)), None)
+        if clash is not None:
+            raise ctx.error("MALFORMED_QUERY", query, f"TYPEOF {plan.step.relationship}: the relationship is also "
+                            f"selected as {clash}; select its fields inside TYPEOF only")
     where = None
     if query.where is not None:
         check_semijoins(ctx, query.where)
@@ -238,13 +267,38 @@ def plan_records(ctx: Context, obj: SObject, query: n.Query, *, child: bool = Fa
     return RecordPlan(obj, query, where, order, shape, long_text, children)
 
 
+def select_converted(ctx: Context, obj: SObject, item: n.SelectFunction, shape: _Shape, seen: set[str]) -> None:
+    """``convertCurrency(field) [alias]``: the field in the user's currency, under the alias or the field's name
+    (nested under its parent when it has one and no alias)."""
+    call = item.call
+    currencies_or_error(ctx, call, "convertCurrency()")
+    if not isinstance(call.arg, n.FieldRef):
+        raise ctx.error("MALFORMED_QUERY", call.arg or call, "convertCurrency() takes one currency field")
+    path = resolve_path(ctx, obj, call.arg)
+    if path.type != "currency":
+        raise ctx.error("INVALID_FIELD", call.arg, f"convertCurrency() takes a currency field; {path.field.name} is "
+                        f"{path.type}")
+    key = item.alias.lower() if item.alias else path.key
+    if key in seen:
+        raise SoqlError("INVALID_FIELD", f"duplicate field selected: {item.alias or call.arg.text}; give "
+                        "convertCurrency() an alias")
+    seen.add(key)
+    if item.alias:
+        shape.add_entry((), item.alias, "converted", user_currency_getter(ctx, path))
+        return
+    holder = Path((), path.field, path.object_name)
+    shape.add_entry(path.steps, path.field.name, "converted", user_currency_getter(ctx, holder))
+
+
 def _order_spec(ctx: Context, obj: SObject, item: n.OrderItem) -> OrderSpec:
     if isinstance(item.operand, n.FunctionCall):
-        raise ctx.error("MALFORMED_QUERY", item.operand, f"unexpected token: '{item.operand.name}'")
+        raise misplaced_function(ctx, item.operand, "ORDER BY")
     path: Path = resolve_path(ctx, obj, item.operand)
     if path.type == "textarea":
         raise ctx.error("INVALID_FIELD", item.operand, f"field '{path.field.name}' can not be sorted in a query call")
     nulls_first = item.nulls_first if item.nulls_first is not None else not item.descending
+    if path.type == "currency" and ctx.currencies is not None:  # by the amount in the corporate currency
+        return converted_getter(ctx, path), lambda v: v, item.descending, nulls_first
     return path.getter(ctx), sort_key(path.field), item.descending, nulls_first
 
 
@@ -257,8 +311,8 @@ def _plan_child(ctx: Context, parent: SObject, query: n.Query, parent_limit: int
                         "relationship name. Please reference your WSDL or the describe call for the appropriate names.")
     child_obj = ctx.get_object(rel.child_object)
     assert child_obj is not None
-    if query.group_by or query.having or any(isinstance(i, n.SelectFunction) and i.call.upper != "FIELDS"
-                                             for i in query.select):
+    if query.group_by or query.having or any(
+            isinstance(i, n.SelectFunction) and i.call.upper not in ("FIELDS", CONVERT_CURRENCY) for i in query.select):
         raise ctx.error("MALFORMED_QUERY", query, "Aggregate functions and GROUP BY are not supported in "
                         "parent-to-child relationship subqueries")
     plan = plan_records(ctx, child_obj, query, child=True, parent_limit=parent_limit)
