@@ -18,6 +18,8 @@ from toolkit.analysis.payment_state import (
     stripe_currency,
     stripe_currency_code,
 )
+from toolkit.analysis.reconciliation import dispute_money
+from toolkit.analysis.stripe_shapes import disputes
 from toolkit.core.clock import to_utc
 from toolkit.core.money import format_money, to_major
 from toolkit.core.text import format_duration
@@ -124,6 +126,31 @@ def rule_charge_disputed(evidence: OpsEvidence, now: datetime) -> list[Finding]:
         out.append(_finding(
             FindingCode.CHARGE_DISPUTED, pe.id, amount, code,
             f"The customer disputed charge {charge.get('id')} of {pe.id} "
-            f"({format_money(amount, code)} captured).",
+            f"({format_money(amount, code)} captured).{_dispute_state(pe, code)}",
         ))
     return out
+
+
+#: What each dispute status means for the analyst (Stripe's dispute statuses).
+_OPEN_STATUSES = {"warning_needs_response", "needs_response", "warning_under_review", "under_review"}
+
+
+def _dispute_state(pe: StripePaymentEvidence, code: str) -> str:
+    """A sentence on the latest dispute (from the ``charge.dispute.*`` snapshots the trace read), or "" when none was
+    read: still open (and by when to answer), won or lost, and the money it took from the balance."""
+    found = disputes(pe)
+    if not found:
+        return ""
+    dispute = found[-1]
+    did, status = dispute.get("id"), str(dispute.get("status") or "")
+    withdrawn, fees = dispute_money(pe, code)
+    money = f"; withdrawn {format_money(withdrawn, code)}, fees {format_money(fees, code)}"
+    if status in _OPEN_STATUSES:
+        due = from_unix((dispute.get("evidence_details") or {}).get("due_by"))
+        by = f" by {due.strftime('%Y-%m-%d %H:%M UTC')}" if due is not None else ""
+        answered = "evidence submitted" if (dispute.get("evidence_details") or {}).get("has_evidence") else (
+            f"answer it{by}")
+        return f" Dispute {did} is open ({status}): {answered}{money}."
+    if status in ("won", "lost"):
+        return f" Dispute {did} is closed: {status}{money}."
+    return f" Dispute {did} is {status or 'of unknown status'}{money}."

@@ -82,9 +82,10 @@ FINDING_REMEDIATION: Mapping[str, str] = MappingProxyType({
         "anything else. Do not cancel or reverse refunds in Stripe without the customer's agreement."
     ),
     "CHARGE_DISPUTED": (
-        "The customer disputed this payment with their bank. Answer the dispute in the Stripe Dashboard before "
-        "its deadline, with the order's evidence. Do not refund the disputed amount: a refund does not close "
-        "the dispute and can pay the customer twice."
+        "The customer disputed this payment with their bank. While the dispute is open, answer it in the Stripe "
+        "Dashboard before its deadline, with the order's evidence; once lost, the amount and the fee are gone: "
+        "record the loss as your process says; once won, the amount is back. Do not refund the disputed amount: a "
+        "refund does not close the dispute and can pay the customer twice."
     ),
     "PAYMENT_INTENT_NOT_FOUND": (
         "Stripe does not know the payment written on this Order Management record with the key in use. Check "
