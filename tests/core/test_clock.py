@@ -2,7 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from toolkit.core.clock import Clock, LiveClock, parse_instant
+from toolkit.core.clock import Clock, LiveClock, parse_duration, parse_instant
+from toolkit.errors import InputError
 
 
 def test_parse_instant_accepts_salesforce_and_iso_forms():
@@ -38,3 +39,17 @@ def test_live_clock_cannot_be_moved():
         clock.advance(days=1)
     with pytest.raises(TypeError):
         clock.set("2026-01-01T00:00:00Z")
+
+
+@pytest.mark.parametrize(("value", "unit", "expected"), [("48", "hours", timedelta(hours=48)),
+                                                         ("1.5", "days", timedelta(days=1.5)),
+                                                         ("720", "hours", timedelta(hours=720))])
+def test_a_duration_option_is_a_positive_bounded_number(value: str, unit: str, expected: timedelta) -> None:
+    assert parse_duration(value, option="--x", unit=unit, limit=720, example="48") == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "720.5", "nan", "inf", "forty", ""])
+def test_any_other_duration_is_one_sentence_naming_the_option(value: str) -> None:
+    with pytest.raises(InputError) as info:
+        parse_duration(value, option="--within", unit="hours", limit=720, example="48")
+    assert str(info.value) == f"--within {value!r} is not a number of hours above 0 and at most 720, such as 48."

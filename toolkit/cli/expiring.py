@@ -4,12 +4,11 @@ released already."""
 from __future__ import annotations
 
 import argparse
-import math
 from datetime import timedelta
 
 from toolkit.cli.common import Command, Result, add_common_options, open_session
 from toolkit.cli.progress import TerminalProgress
-from toolkit.errors import InputError
+from toolkit.core.clock import parse_duration
 
 __all__ = ["EXPIRING", "within_hours"]
 
@@ -21,13 +20,7 @@ def within_hours(value: str | None) -> timedelta:
     """``--within HOURS`` as a timedelta (48 when not given); one sentence when it is not a usable number."""
     if value is None:
         return timedelta(hours=48)
-    try:
-        hours = float(value)
-    except ValueError:
-        hours = math.nan
-    if not math.isfinite(hours) or hours <= 0 or hours > MAX_HOURS:
-        raise InputError(f"--within {value!r} is not a number of hours above 0 and at most {MAX_HOURS}, such as 48.")
-    return timedelta(hours=hours)
+    return parse_duration(value, option="--within", unit="hours", limit=MAX_HOURS, example="48")
 
 
 def _add(parser: argparse.ArgumentParser) -> None:

@@ -12,12 +12,12 @@ when the notebook reported a read it could not make, as every command.
 from __future__ import annotations
 
 import argparse
-import math
 from datetime import timedelta
 from pathlib import Path
 
 from toolkit.cli.common import Command, add_common_options, checked_out, open_session
 from toolkit.cli.expiring import within_hours
+from toolkit.core.clock import parse_duration
 from toolkit.errors import InputError
 from toolkit.notebook.report import Report, run_report
 
@@ -32,14 +32,7 @@ def window_days(value: str | None) -> timedelta:
     """``--window DAYS`` as a timedelta (30 days when not given); one sentence when it is not a usable number."""
     if value is None:
         return timedelta(days=30)
-    try:
-        days = float(value)
-    except ValueError:
-        days = math.nan
-    if not math.isfinite(days) or days <= 0 or days > MAX_DAYS:
-        raise InputError(f"--window {value!r} is not a number of days above 0 and at most {MAX_DAYS}, such as 1 or "
-                         "30.")
-    return timedelta(days=days)
+    return parse_duration(value, option="--window", unit="days", limit=MAX_DAYS, example="1 or 30")
 
 
 def _out(value: str | None) -> Path:

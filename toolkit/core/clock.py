@@ -6,11 +6,14 @@ reads real time. Analysis code receives a clock value, never calls ``datetime.no
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["Clock", "LiveClock", "parse_instant", "to_utc"]
+from toolkit.errors import InputError
+
+__all__ = ["Clock", "LiveClock", "parse_duration", "parse_instant", "to_utc"]
 
 
 def to_utc(value: datetime) -> datetime:
@@ -103,3 +106,16 @@ class LiveClock(Clock):
 
     def advance(self, *args: object, **kwargs: object) -> datetime:
         raise TypeError("a live clock cannot be advanced")
+
+
+def parse_duration(value: str, *, option: str, unit: str, limit: float, example: str) -> timedelta:
+    """An option's number of ``unit`` (``"hours"`` or ``"days"``) as a timedelta: a finite number above 0 and at most
+    ``limit``; otherwise an :class:`InputError` in one sentence naming the ``option`` and an ``example``."""
+    try:
+        number = float(value)
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or number <= 0 or number > limit:
+        raise InputError(f"{option} {value!r} is not a number of {unit} above 0 and at most {limit:g}, such as "
+                         f"{example}.")
+    return timedelta(**{unit: number})

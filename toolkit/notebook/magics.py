@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import keyword
-import math
 import shlex
 import sys
 from collections.abc import Callable, Sequence
@@ -41,6 +40,7 @@ from typing import Any, NoReturn, TypeVar
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class
 
 from toolkit.core.budget import RequestBudget
+from toolkit.core.clock import parse_duration
 from toolkit.errors import InputError, ToolkitError
 from toolkit.investigate.expiring import MAX_WITHIN
 from toolkit.salesforce.analyst_soql import AnalystSoql, render_analyst_soql
@@ -90,14 +90,8 @@ def within(value: str | None) -> timedelta | None:
     """``--within HOURS`` as a timedelta (None when not given); one sentence when it is not a usable number."""
     if value is None:
         return None
-    limit = MAX_WITHIN.total_seconds() / 3600
-    try:
-        hours = float(value)
-    except ValueError:
-        hours = math.nan
-    if not math.isfinite(hours) or hours <= 0 or hours > limit:
-        raise InputError(f"--within {value!r} is not a number of hours above 0 and at most {limit:g}, such as 48.")
-    return timedelta(hours=hours)
+    return parse_duration(value, option="--within", unit="hours", limit=MAX_WITHIN.total_seconds() / 3600,
+                          example="48")
 
 
 def _variable_name(value: str | None) -> str | None:

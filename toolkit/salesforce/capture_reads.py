@@ -25,13 +25,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from toolkit.salesforce.frames import plain_record
 from toolkit.salesforce.gateway import SalesforceGateway
 from toolkit.salesforce.locate import Locator
+from toolkit.salesforce.record_chain import CHAIN_OBJECTS, RecordChain
 from toolkit.salesforce.schema import SchemaCache
 from toolkit.salesforce.templates import Soql, statement
 
@@ -46,27 +47,17 @@ _REFERENCE_CHILDREN = (("authorizations", "PaymentAuthorization"), ("payments", 
 
 
 @dataclass
-class CaptureRecords:
+class CaptureRecords(RecordChain):
     """The records the diagnosis and the expiring list read (a :class:`~toolkit.analysis.evidence.ChainRecords`):
     orders are ``{Id, OrderNumber}`` only, authorizations/payments/refunds their references, gateway logs the
     window's failed captures (without Request until :func:`requests_of` adds it)."""
 
-    order_summaries: list[Record] = field(default_factory=list)
-    payment_summaries: list[Record] = field(default_factory=list)
-    authorizations: list[Record] = field(default_factory=list)
-    payments: list[Record] = field(default_factory=list)
-    refunds: list[Record] = field(default_factory=list)
-    refund_line_payments: list[Record] = field(default_factory=list)
-    gateway_logs: list[Record] = field(default_factory=list)
-    soql: list[str] = field(default_factory=list)
-
     def merge(self, other: CaptureRecords) -> None:
         """Add ``other``'s records (each record once, by Id)."""
-        for name in ("order_summaries", "payment_summaries", "authorizations", "payments", "refunds",
-                     "refund_line_payments", "gateway_logs"):
-            mine = getattr(self, name)
+        for name in CHAIN_OBJECTS:
+            mine = self.records(name)
             known = {r.get("Id") for r in mine}
-            mine.extend(r for r in getattr(other, name) if r.get("Id") not in known)
+            mine.extend(r for r in other.records(name) if r.get("Id") not in known)
         self.soql.extend(other.soql)
 
 
